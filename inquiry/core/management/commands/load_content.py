@@ -1,0 +1,31 @@
+from django.apps import apps
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from inquiry.core.shipped import ContentLoader, ShippedContentError
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the content the site ships with (inquiry/<app>/content/*.yaml). Creates what is missing, "
+        "refreshes what no editor has changed, and never overwrites an editor's work. Safe to run again."
+    )
+
+    def handle(self, *args, **options):
+        loader = ContentLoader(verbosity=options["verbosity"], write=self.stdout.write)
+        try:
+            with transaction.atomic():
+                for app_config in apps.get_app_configs():
+                    hook = getattr(app_config, "load_shipped_content", None)
+                    if hook is not None:
+                        hook(loader)
+        except ShippedContentError as error:
+            raise CommandError(f"The shipped content is inconsistent; nothing was loaded: {error}") from error
+        counts = loader.counts
+        if options["verbosity"] >= 1:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    "Shipped content: {created} created, {updated} updated, {unchanged} unchanged, "
+                    "{kept} kept as edited.".format(**counts)
+                )
+            )

@@ -1,0 +1,49 @@
+"""Markdown for long texts: rendered once when saved, then sanitised with an allow-list.
+
+Nothing an editor types reaches a page as raw HTML: Markdown's HTML output goes through nh3, which
+keeps only the tags and attributes below and only http(s), mailto and tel links.
+"""
+
+import markdown as markdown_lib
+import nh3
+from django.conf import settings
+from modeltranslation.utils import build_localized_fieldname
+
+ALLOWED_TAGS = {
+    "p", "br", "hr", "strong", "em", "b", "i", "code", "pre", "blockquote",
+    "ul", "ol", "li", "h2", "h3", "h4", "a", "table", "thead", "tbody", "tr", "th", "td",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}, "ol": {"start"}}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+
+def render_markdown(text: str) -> str:
+    """Markdown source to safe HTML. Raw HTML in the source is escaped, never passed through."""
+    if not text:
+        return ""
+    md = markdown_lib.Markdown(extensions=["sane_lists", "tables"], output_format="html")
+    # Escape any raw HTML before Markdown sees it, so tags show as text instead of vanishing.
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    html = md.convert(text)
+    return sanitize_html(html)
+
+
+def sanitize_html(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def render_markdown_fields(instance, field_names, languages=None):
+    """Fill `<field>_html_<lang>` from `<field>_<lang>` for every translated Markdown field."""
+    for lang in languages or settings.MODELTRANSLATION_LANGUAGES:
+        for name in field_names:
+            source = getattr(instance, build_localized_fieldname(name, lang)) or ""
+            setattr(instance, build_localized_fieldname(f"{name}_html", lang), render_markdown(source))
+

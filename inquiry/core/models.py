@@ -1,0 +1,65 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EditableContent(models.Model):
+    """What every piece of editable content carries: when and by whom it was made and changed.
+
+    `version` counts saves; an edit form carries the version it started from, so a save over a
+    colleague's newer version can be refused instead of silently overwriting it.
+    """
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last changed by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        # Every save of an existing row is a new version (see the class docstring).
+        if not self._state.adding:
+            self.version += 1
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "version"}
+        super().save(*args, **kwargs)
+
+
+class ShippedRecord(models.Model):
+    """What `load_content` last wrote for one shipped object.
+
+    `fingerprint` is a digest of the field values the loader wrote. If the object's values still match
+    it, no editor has touched the object and a newer shipped text may replace it; otherwise the
+    editor's version wins.
+    """
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    loaded_at = models.DateTimeField(_("loaded"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("shipped content record")
+        verbose_name_plural = _("shipped content records")
+
+    def __str__(self):
+        return self.key

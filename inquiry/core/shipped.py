@@ -1,0 +1,162 @@
+"""Loading the content the site ships with, without ever overwriting an editor's work.
+
+Each app keeps YAML files in `inquiry/<app>/content/` and an `AppConfig.load_shipped_content(loader)`
+hook; `manage.py load_content` calls the hooks in INSTALLED_APPS order (law, cards, faq, guide).
+See docs/shipped-content.md for the file format and the rules.
+"""
+
+import datetime
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from django.db import models
+from modeltranslation.utils import build_localized_fieldname
+
+from .models import ShippedRecord
+
+LANGUAGE_KEYS = {"zh_hans": "zh-hans", "en": "en"}
+
+
+class ShippedContentError(Exception):
+    """The shipped files are inconsistent (a bad reference, a missing translation)."""
+
+
+def read_yaml(path: Path):
+    with open(path, encoding="utf-8") as handle:
+        return yaml.safe_load(handle) or {}
+
+
+def translated(field_name: str, mapping) -> dict:
+    """`{zh_hans: …, en: …}` from a YAML file to `{field_zh_hans: …, field_en: …}` for a model."""
+    if mapping is None:
+        mapping = {}
+    if not isinstance(mapping, dict):
+        raise ShippedContentError(f"{field_name}: expected a mapping of languages, got {mapping!r}")
+    values = {}
+    for key, lang in LANGUAGE_KEYS.items():
+        text = mapping.get(key) or ""
+        values[build_localized_fieldname(field_name, lang)] = text.strip()
+    return values
+
+
+def translated_fields(data: dict, *names: str, required=()) -> dict:
+    """Model values for several translated fields; `required` ones must exist in both languages."""
+    values = {}
+    for name in names:
+        values.update(translated(name, data.get(name)))
+    for name in required:
+        for key in LANGUAGE_KEYS:
+            if not (data.get(name) or {}).get(key):
+                raise ShippedContentError(f"{name}.{key} is missing in {data.get('slug') or data.get('number')!r}")
+    return values
+
+
+def _plain(value):
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return value
+
+
+def fingerprint(values: dict, relations: dict) -> str:
+    payload = {name: _plain(value) for name, value in values.items()}
+    payload.update({name: sorted(_plain(item) for item in items) for name, items in relations.items()})
+    encoded = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class ContentLoader:
+    """Creates what is missing; refreshes what no editor has touched; reports what it kept."""
+
+    verbosity: int = 1
+    write: callable = print
+    counts: dict = field(default_factory=lambda: {"created": 0, "updated": 0, "unchanged": 0, "kept": 0})
+    kept: list = field(default_factory=list)
+
+    def sync(self, key: str, model, lookup: dict, values: dict, relations: dict | None = None, initial=None):
+        """Bring one shipped object into the database.
+
+        `values` and `relations` are what the files say the object holds; `initial` holds values
+        written only when the object is created (text another command keeps current, say).
+        """
+        relations = relations or {}
+        shipped = fingerprint(values, relations)
+        obj = model._default_manager.filter(**lookup).first()
+        record = ShippedRecord.objects.filter(key=key).first()
+        if obj is None:
+            obj = model(**lookup, **(initial or {}), **values)
+            obj.save()
+            self._set_relations(obj, relations)
+            self._record(record, key, shipped)
+            return self._count(obj, "created", key)
+        current = self._current(obj, values, relations)
+        if current == shipped:
+            if record is None or record.fingerprint != shipped:
+                self._record(record, key, shipped)
+            return self._count(obj, "unchanged", key)
+        if record is None:
+            # Made by someone else first (an import, an editor): only fill what is still empty.
+            if self._fill_empty(obj, values, relations) and self._current(obj, values, relations) == shipped:
+                self._record(record, key, shipped)
+                return self._count(obj, "updated", key)
+            self.kept.append(key)
+            return self._count(obj, "kept", key)
+        if record.fingerprint == current:
+            # Nobody edited it since the last load: the newer shipped text may replace it.
+            for name, value in values.items():
+                setattr(obj, name, value)
+            obj.save()
+            self._set_relations(obj, relations)
+            self._record(record, key, shipped)
+            return self._count(obj, "updated", key)
+        self.kept.append(key)
+        return self._count(obj, "kept", key)
+
+    @staticmethod
+    def _current(obj, values, relations):
+        return fingerprint(
+            {name: getattr(obj, name) for name in values},
+            {name: list(getattr(obj, name).all()) for name in relations},
+        )
+
+    def _fill_empty(self, obj, values, relations):
+        changed = False
+        for name, value in values.items():
+            if getattr(obj, name) in (None, "") and value not in (None, ""):
+                setattr(obj, name, value)
+                changed = True
+        if changed:
+            obj.save()
+        for name, items in relations.items():
+            if items and not getattr(obj, name).exists():
+                getattr(obj, name).set(items)
+                changed = True
+        return changed
+
+    def _set_relations(self, obj, relations):
+        for name, items in relations.items():
+            getattr(obj, name).set(items)
+
+    def _record(self, record, key, fingerprint_value):
+        if record is None:
+            ShippedRecord.objects.create(key=key, fingerprint=fingerprint_value)
+        else:
+            record.fingerprint = fingerprint_value
+            record.save(update_fields=["fingerprint", "loaded_at"])
+
+    def _count(self, obj, outcome, key):
+        self.counts[outcome] += 1
+        if self.verbosity >= 2 or (outcome == "kept" and self.verbosity >= 1):
+            label = {"kept": "kept the edited version of"}.get(outcome, outcome)
+            self.write(f"  {label} {key}")
+        return obj
+
+
+def content_dir(app_module_file: str) -> Path:
+    return Path(app_module_file).resolve().parent / "content"
+

@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FaqConfig(AppConfig):
+    name = "inquiry.faq"
+    label = "faq"
+    verbose_name = _("Questions and answers")
+
+    def ready(self):
+        from inquiry.law.citations import register_citing_kind
+
+        from .models import Article
+
+        register_citing_kind(
+            label=_("Questions and answers"),
+            queryset=lambda: Article.objects.published().only("id", "slug", "title_zh_hans", "title_en"),
+            order=10,
+        )
+
+    def load_shipped_content(self, loader):
+        from .content_loader import load
+
+        load(loader)

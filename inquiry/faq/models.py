@@ -1,0 +1,100 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from inquiry.cards.models import AccountState, Procedure
+from inquiry.core.markdown import render_markdown_fields
+from inquiry.core.models import EditableContent
+from inquiry.law.models import LawArticle
+
+
+class Topic(EditableContent):
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("faq:topic_detail", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """Published and due: an article with a future publish date stays hidden until then."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now())
+
+
+class Article(EditableContent):
+    """A question and its answer: the short answer first, then the detail and the law behind it."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, help_text=_("Part of the URL. ASCII."))
+    topic = models.ForeignKey(Topic, verbose_name=_("topic"), on_delete=models.PROTECT, related_name="articles")
+    title = models.CharField(_("question"), max_length=200, help_text=_("As a person would ask it."))
+    short_answer = models.TextField(_("short answer"), help_text=_("The answer first, in one to three sentences."))
+    body = models.TextField(_("detail"), blank=True, help_text=_("Markdown."))
+    body_html = models.TextField(editable=False, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        _("publish date"), null=True, blank=True, help_text=_("Hidden from the public until this time.")
+    )
+    last_reviewed_on = models.DateField(_("last reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    citations = models.ManyToManyField(
+        LawArticle, verbose_name=_("legal basis"), blank=True, related_name="faq_articles"
+    )
+    procedures = models.ManyToManyField(Procedure, verbose_name=_("procedures"), blank=True, related_name="+")
+    states = models.ManyToManyField(AccountState, verbose_name=_("account states"), blank=True, related_name="+")
+    related = models.ManyToManyField(
+        "self", verbose_name=_("related questions"), blank=True, symmetrical=False, related_name="+"
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["topic__order", "order", "id"]
+        verbose_name = _("FAQ article")
+        verbose_name_plural = _("FAQ articles")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
+                name="faq_article_published_has_date",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        render_markdown_fields(self, ["body"])
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("faq:article_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self):
+        return self.status == self.Status.PUBLISHED and self.published_at is not None and (
+            self.published_at <= timezone.now()
+        )

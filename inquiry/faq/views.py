@@ -1,0 +1,37 @@
+from django.views.generic import TemplateView
+
+from .selectors import article_for_page, topic, topics_with_articles
+
+
+# The site's front door. It lives with the FAQ (not in core) because it shows the FAQ's topics,
+# and core must not depend on the apps built on it.
+SEED_ARTICLE_SLUG = "accidentally-put-money-on-card"
+
+
+class HomeView(TemplateView):
+    template_name = "faq/home.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(topics=topics_with_articles(), seed_slug=SEED_ARTICLE_SLUG, **kwargs)
+
+
+class FaqIndexView(TemplateView):
+    template_name = "faq/index.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(topics=topics_with_articles(), **kwargs)
+
+
+class TopicDetailView(TemplateView):
+    template_name = "faq/topic_detail.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(topic=topic(self.kwargs["slug"]), **kwargs)
+
+
+class ArticleDetailView(TemplateView):
+    template_name = "faq/article_detail.html"
+
+    def get_context_data(self, **kwargs):
+        article = article_for_page(self.kwargs["slug"])
+        return super().get_context_data(article=article, **kwargs)

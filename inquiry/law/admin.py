@@ -1,0 +1,38 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+
+from .models import Chapter, Law, LawArticle
+
+
+class ChapterInline(TranslationTabularInline):
+    model = Chapter
+    extra = 0
+
+
+@admin.register(Law)
+class LawAdmin(TranslationAdmin):
+    list_display = ["__str__", "slug", "version", "updated_at"]
+    search_fields = ["title", "short_title", "slug"]
+    inlines = [ChapterInline]
+    readonly_fields = ["updated_at", "updated_by"]
+
+
+@admin.register(LawArticle)
+class LawArticleAdmin(TranslationAdmin):
+    list_display = ["label", "law", "chapter", "has_summary", "updated_at"]
+    list_filter = ["law"]
+    list_select_related = ["law", "chapter"]
+    search_fields = ["label", "text", "summary"]
+    ordering = ["law", "number"]
+    readonly_fields = ["updated_at", "updated_by"]
+    fieldsets = [
+        (None, {"fields": ["law", "chapter", "number", "label"]}),
+        (_("Text"), {"fields": ["text", "english_is_unofficial"]}),
+        (_("Plain-language summary"), {"fields": ["summary"]}),
+        (_("Changes"), {"fields": ["updated_at", "updated_by"]}),
+    ]
+
+    @admin.display(boolean=True, description=_("summary"))
+    def has_summary(self, obj):
+        return bool(obj.summary)

@@ -1,0 +1,93 @@
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from inquiry.core.markdown import render_markdown_fields
+from inquiry.core.models import EditableContent
+
+
+class Law(EditableContent):
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, help_text=_("Part of the URL. ASCII, stable."))
+    title = models.CharField(_("title"), max_length=200)
+    short_title = models.CharField(_("short title"), max_length=100, blank=True)
+    version = models.CharField(_("version"), max_length=200, blank=True, help_text=_("Amendment or decree and dates."))
+    source_url = models.URLField(_("official source"), blank=True)
+    source_note = models.TextField(_("about the text"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("law")
+        verbose_name_plural = _("laws")
+
+    def __str__(self):
+        return self.short_title or self.title
+
+    def get_absolute_url(self):
+        return reverse("law:law_detail", kwargs={"law_slug": self.slug})
+
+
+class Chapter(models.Model):
+    law = models.ForeignKey(Law, verbose_name=_("law"), on_delete=models.CASCADE, related_name="chapters")
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=200)
+
+    class Meta:
+        ordering = ["law", "number"]
+        verbose_name = _("chapter")
+        verbose_name_plural = _("chapters")
+        constraints = [models.UniqueConstraint(fields=["law", "number"], name="law_chapter_unique_number")]
+
+    def __str__(self):
+        return self.title
+
+
+class LawArticleQuerySet(models.QuerySet):
+    def with_law(self):
+        return self.select_related("law", "chapter")
+
+
+class LawArticle(EditableContent):
+    """One numbered article. The Chinese text is authoritative; English is an unofficial translation."""
+
+    law = models.ForeignKey(Law, verbose_name=_("law"), on_delete=models.CASCADE, related_name="articles")
+    chapter = models.ForeignKey(
+        Chapter, verbose_name=_("chapter"), null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    number = models.PositiveIntegerField(_("number"))
+    label = models.CharField(_("label"), max_length=50, help_text=_("As printed, e.g. 第十四条 / Article 14."))
+    text = models.TextField(_("text"), blank=True, help_text=_("The article's text, one paragraph per line."))
+    english_is_unofficial = models.BooleanField(
+        _("English text is an unofficial translation"),
+        default=True,
+        help_text=_("Shown as a label next to the English text."),
+    )
+    summary = models.TextField(
+        _("plain-language summary"), blank=True, help_text=_("Written by the editors. Markdown.")
+    )
+    summary_html = models.TextField(editable=False, blank=True)
+
+    objects = LawArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["law", "number"]
+        verbose_name = _("law article")
+        verbose_name_plural = _("law articles")
+        constraints = [models.UniqueConstraint(fields=["law", "number"], name="law_article_unique_number")]
+
+    def __str__(self):
+        return f"{self.law} {self.label}"
+
+    def save(self, *args, **kwargs):
+        render_markdown_fields(self, ["summary"])
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("law:article_detail", kwargs={"law_slug": self.law.slug, "number": self.number})
+
+    @property
+    def citation_key(self):
+        return f"{self.law.slug}:{self.number}"
+
+    def paragraphs(self, text=None):
+        return [line.strip() for line in (self.text if text is None else text).splitlines() if line.strip()]

@@ -1,0 +1,24 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from inquiry.core import views as core_views
+from inquiry.faq.views import HomeView
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("robots.txt", core_views.robots_txt, name="robots_txt"),
+]
+
+urlpatterns += i18n_patterns(
+    path("", HomeView.as_view(), name="home"),
+    path("faq/", include("inquiry.faq.urls")),
+    path("law/", include("inquiry.law.urls")),
+    path("card/", include("inquiry.cards.urls")),
+    prefix_default_language=True,
+)
+
+handler400 = "inquiry.core.views.bad_request"
+handler404 = "inquiry.core.views.page_not_found"
+handler500 = "inquiry.core.views.server_error"

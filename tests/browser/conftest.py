@@ -1,0 +1,78 @@
+"""Playwright driving Debian's Chromium against a real gunicorn server (see tests/support/server.py)."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.support.server import running_site
+
+# Playwright's sync API runs an event loop in this thread; the ORM is not used against it here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 360, "height": 740}
+ARTIFACTS = Path(os.environ.get("SOCSEC_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts"))
+
+
+def _chromium_or_skip():
+    if Path(CHROMIUM).exists() or shutil.which(CHROMIUM):
+        return CHROMIUM
+    message = f"Chromium not found at {CHROMIUM}: install Debian's chromium (apt-get install chromium)"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{message}. Under CI a skipped browser test is a failure.")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def site():
+    with running_site() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = _chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(params=["desktop", "phone"])
+def viewport(request):
+    return request.param
+
+
+def new_page(browser, viewport="desktop", javascript=True, locale="zh-CN"):
+    size = PHONE if viewport == "phone" else DESKTOP
+    context = browser.new_context(
+        viewport=size,
+        java_script_enabled=javascript,
+        locale=locale,
+        is_mobile=viewport == "phone",
+        has_touch=viewport == "phone",
+    )
+    context.set_default_timeout(15_000)
+    return context, context.new_page()
+
+
+@pytest.fixture
+def page(browser, viewport):
+    context, page = new_page(browser, viewport)
+    yield page
+    context.close()

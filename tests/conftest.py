@@ -1,0 +1,32 @@
+import pytest
+from django.core.management import call_command
+
+from tests.support.paths import law_files
+
+
+def load_site_content():
+    call_command("load_content", verbosity=0)
+    for path in law_files():
+        call_command("import_law", str(path), verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database starts with what `make run` loads: the shipped content and the law texts."""
+    with django_db_blocker.unblock():
+        load_site_content()
+
+
+@pytest.fixture
+def site_content(transactional_db):
+    """For transactional tests, which empty the database after each test: load the content again."""
+    load_site_content()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (the whole-page cache would otherwise leak between tests)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -1,0 +1,174 @@
+"""Every page type answers in both languages with its content; unknown things give a 404 page."""
+
+import pytest
+from django.utils import timezone
+
+from inquiry.cards.models import Account, Procedure
+from inquiry.faq.models import Article, Topic
+from inquiry.law.models import LawArticle
+
+LANGUAGES = ["zh-hans", "en"]
+SEED = "accidentally-put-money-on-card"
+
+
+def get_ok(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_home(client, lang):
+    html = get_ok(client, f"/{lang}/")
+    tag = "zh-Hans" if lang == "zh-hans" else "en"
+    assert f'<html lang="{tag}">' in html
+    assert "<svg" in html and 'role="img"' in html and "<title" in html
+    for topic in Topic.objects.all()[:3]:
+        assert topic.title_zh_hans in html if lang == "zh-hans" else topic.title_en in html
+    assert f"/{lang}/faq/{SEED}/" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_seed_article_with_legal_basis(client, lang):
+    html = get_ok(client, f"/{lang}/faq/{SEED}/")
+    article = Article.objects.get(slug=SEED)
+    title = article.title_zh_hans if lang == "zh-hans" else article.title_en
+    assert f"<h1>{title}</h1>" in html
+    assert f'href="/{lang}/law/social-insurance-law/4/"' in html
+    assert f'href="/{lang}/law/social-insurance-law/5/"' in html
+    assert f'href="/{lang}/law/social-insurance-law/14/"' in html
+    # The short answer comes before the detail.
+    assert html.index('class="short-answer"') < html.index('class="article-body"')
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_published_article_renders(client, lang):
+    for article in Article.objects.published():
+        html = get_ok(client, f"/{lang}/faq/{article.slug}/")
+        assert 'class="legal-basis"' in html, article.slug
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_faq_index_and_topics(client, lang):
+    html = get_ok(client, f"/{lang}/faq/")
+    for topic in Topic.objects.all():
+        assert f"/{lang}/faq/topic/{topic.slug}/" in html
+        topic_html = get_ok(client, f"/{lang}/faq/topic/{topic.slug}/")
+        for article in topic.articles.published():
+            assert f"/{lang}/faq/{article.slug}/" in topic_html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_law_pages(client, lang):
+    html = get_ok(client, f"/{lang}/law/")
+    assert f"/{lang}/law/social-insurance-law/" in html
+    html = get_ok(client, f"/{lang}/law/social-insurance-law/")
+    assert f"/{lang}/law/social-insurance-law/14/" in html
+    html = get_ok(client, f"/{lang}/law/social-insurance-law/14/")
+    article = LawArticle.objects.get(law__slug="social-insurance-law", number=14)
+    assert article.summary_html_en.split("<p>")[1][:30] in html if lang == "en" else True
+    # Pages that cite it are listed.
+    assert f"/{lang}/faq/{SEED}/" in html
+    if lang == "en" and article.text_en:
+        assert "Unofficial translation" in html
+
+
+@pytest.mark.django_db
+def test_english_law_article_without_translation_says_so(client):
+    article = LawArticle.objects.get(law__slug="social-insurance-handling-regulation", number=7)
+    html = get_ok(client, "/en/law/social-insurance-handling-regulation/7/")
+    if article.text_zh_hans and not article.text_en:
+        assert "No English translation of this article is available" in html
+        assert 'lang="zh-Hans"' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_card_page_shows_both_accounts_and_their_states(client, lang):
+    html = get_ok(client, f"/{lang}/card/")
+    for account in Account.objects.prefetch_related("states"):
+        assert f'id="{account.slug}"' in html
+        assert 'class="state-diagram"' in html
+        for state in account.states.all():
+            assert f'id="state-{state.slug}"' in html
+            assert (state.name_zh_hans if lang == "zh-hans" else state.name_en) in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_procedure_pages(client, lang):
+    for procedure in Procedure.objects.prefetch_related("steps"):
+        html = get_ok(client, f"/{lang}/card/procedures/{procedure.slug}/")
+        for step in procedure.steps.all():
+            assert (step.title_zh_hans if lang == "zh-hans" else step.title_en) in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/zh-hans/faq/no-such-question/",
+        "/en/faq/topic/no-such-topic/",
+        "/en/law/no-such-law/",
+        "/en/law/social-insurance-law/9999/",
+        "/zh-hans/card/procedures/no-such-procedure/",
+        "/fr/faq/",
+        "/en/nowhere/",
+    ],
+)
+def test_unknown_things_give_a_404_page_in_the_site_look(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert 'class="site-header"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_drafts_and_future_articles_are_hidden(client):
+    article = Article.objects.get(slug=SEED)
+    article.status = Article.Status.DRAFT
+    article.save()
+    assert client.get(f"/en/faq/{SEED}/").status_code == 404
+    assert f"/en/faq/{SEED}/" not in client.get("/en/faq/").content.decode()
+
+    article.status = Article.Status.PUBLISHED
+    article.published_at = timezone.now() + timezone.timedelta(days=1)
+    article.save()
+    assert client.get(f"/en/faq/{SEED}/").status_code == 404
+    # Not listed as citing its law article either.
+    assert f"/en/faq/{SEED}/" not in client.get("/en/law/social-insurance-law/4/").content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [("en-US,en;q=0.9", "/en/"), ("zh-CN,zh;q=0.9", "/zh-hans/"), ("fr-FR", "/zh-hans/"), ("", "/zh-hans/")],
+)
+def test_root_picks_a_language_from_the_browser(client, accept, expected):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE=accept)
+    assert response.status_code == 302
+    assert response["Location"] == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_language_switcher_keeps_the_page(client, lang):
+    other = "en" if lang == "zh-hans" else "zh-hans"
+    html = get_ok(client, f"/{lang}/faq/{SEED}/")
+    assert f'href="/{other}/faq/{SEED}/"' in html
+
+
+def test_healthz(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
+
+
+def test_robots_txt(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert "Disallow: /admin/" in response.content.decode()

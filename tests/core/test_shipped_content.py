@@ -1,0 +1,92 @@
+import pytest
+from django.apps import apps
+from django.core import serializers
+from django.core.management import call_command
+
+from inquiry.core.models import ShippedRecord
+from inquiry.faq.models import Article, Topic
+from inquiry.law.models import LawArticle
+
+CONTENT_APPS = ("law", "cards", "faq")
+
+
+def snapshot():
+    """Every content row, serialised, minus the timestamps a save would touch."""
+    rows = []
+    for label in CONTENT_APPS:
+        for model in apps.get_app_config(label).get_models():
+            for item in serializers.serialize("python", model.objects.order_by("pk")):
+                item["fields"].pop("updated_at", None)
+                rows.append(item)
+    return rows
+
+
+@pytest.mark.django_db
+def test_loading_twice_gives_the_same_database(capsys):
+    before = snapshot()
+    call_command("load_content")
+    assert snapshot() == before
+    out = capsys.readouterr().out
+    assert " 0 created, 0 updated" in out
+
+
+@pytest.mark.django_db
+def test_shipped_content_is_complete():
+    assert Article.objects.published().count() >= 13
+    assert Topic.objects.count() >= 3
+    seed = Article.objects.get(slug="accidentally-put-money-on-card")
+    cited = {a.citation_key for a in seed.citations.select_related("law")}
+    assert {"social-insurance-law:4", "social-insurance-law:5", "social-insurance-law:14"} <= cited
+    for article in Article.objects.published():
+        assert article.title_zh_hans and article.title_en, article.slug
+        assert article.short_answer_zh_hans and article.short_answer_en, article.slug
+        assert article.citations.exists(), f"{article.slug} cites no law"
+    for cited_article in LawArticle.objects.filter(faq_articles__isnull=False).distinct():
+        assert cited_article.summary_zh_hans and cited_article.summary_en, cited_article
+
+
+@pytest.mark.django_db
+def test_seed_english_is_word_for_word():
+    seed = Article.objects.get(slug="accidentally-put-money-on-card")
+    assert seed.title_en == "What to do if you accidentally put money on your social security card"
+    assert seed.short_answer_en.startswith("If you accidentally deposit money into your social security card")
+    assert "There are actually two accounts in the social security card" in seed.body_en
+    article_4 = LawArticle.objects.get(law__slug="social-insurance-law", number=4)
+    assert article_4.summary_en
+
+
+@pytest.mark.django_db
+def test_an_editors_change_is_never_overwritten(capsys):
+    article = Article.objects.get(slug="accidentally-put-money-on-card")
+    article.short_answer_zh_hans = "编辑改过的简短回答。"
+    article.save()
+    call_command("load_content")
+    article.refresh_from_db()
+    assert article.short_answer_zh_hans == "编辑改过的简短回答。"
+    assert "kept the edited version of faq:article:accidentally-put-money-on-card" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_a_newer_shipped_text_replaces_an_untouched_object():
+    # Pretend the last load wrote an older text, and nobody edited it since.
+    topic = Topic.objects.order_by("pk").first()
+    shipped_title = topic.title_zh_hans
+    topic.title_zh_hans = "旧的主题标题"
+    topic.save()
+    from inquiry.core.shipped import fingerprint
+
+    values = {name: getattr(topic, name) for name in ("title_zh_hans", "title_en", "description_zh_hans",
+                                                      "description_en", "order")}
+    ShippedRecord.objects.filter(key=f"faq:topic:{topic.slug}").update(fingerprint=fingerprint(values, {}))
+    call_command("load_content", verbosity=0)
+    topic.refresh_from_db()
+    assert topic.title_zh_hans == shipped_title
+
+
+@pytest.mark.django_db
+def test_a_deleted_object_comes_back_and_nothing_else_changes():
+    topic = Topic.objects.get(slug=Article.objects.get(slug="accidentally-put-money-on-card").topic.slug)
+    article = Article.objects.get(slug="accidentally-put-money-on-card")
+    article.delete()
+    call_command("load_content", verbosity=0)
+    assert Article.objects.filter(slug="accidentally-put-money-on-card", topic=topic).exists()

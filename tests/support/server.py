@@ -1,0 +1,151 @@
+"""A real server for browser and HTTP tests: gunicorn in a subprocess, on its own database.
+
+The server runs the site exactly as deployed (gunicorn, WhiteNoise), with its own SQLite file or
+its own PostgreSQL database (named after the test run), migrated and loaded with the shipped content
+and the law texts. Tests talk to it over real HTTP; nothing in it is shared with the pytest process.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+from .paths import REPO, law_files
+
+ADMIN_USERNAME = "editor-admin"
+ADMIN_PASSWORD = "correct-horse-battery-staple-42"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _postgres_database(url, name):
+    """Create a fresh PostgreSQL database next to the one in `url`; return its URL."""
+    import psycopg
+
+    base, _, _ = url.rpartition("/")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"{base}/{name}"
+
+
+def _drop_postgres_database(url):
+    import psycopg
+
+    base, _, name = url.rpartition("/")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def manage(env, *args, check=True):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=REPO, env=env, check=check, capture_output=True, text=True
+    )
+
+
+def wait_until_up(url, timeout=30.0, process=None):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback test server
+                if response.status < 500:
+                    return
+        except urllib.error.HTTPError as error:
+            if error.code < 500:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"server at {url} did not answer within {timeout} s")
+
+
+class SiteServer:
+    def __init__(self, base_url, env, workdir, process, log_path):
+        self.base_url = base_url
+        self.env = env
+        self.workdir = workdir
+        self.process = process
+        self.log_path = log_path
+
+    def url(self, path):
+        return self.base_url + path
+
+    def manage(self, *args, check=True):
+        return manage(self.env, *args, check=check)
+
+    def log(self):
+        return Path(self.log_path).read_text(errors="replace")
+
+
+@contextmanager
+def running_site(extra_env=None, workers=2):
+    """Prepare a database, then serve the site with gunicorn on a free loopback port."""
+    workdir = Path(tempfile.mkdtemp(prefix="socsec-site-"))
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "socsec.settings",
+            "SOCSEC_VAR_DIR": str(workdir),
+            "CACHE_KEY_PREFIX": f"socsec-test-{uuid.uuid4().hex[:8]}",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    pg_url = None
+    if env.get("DATABASE_URL", "").startswith("postgres"):
+        pg_url = _postgres_database(env["DATABASE_URL"], f"socsec_site_{os.getpid()}_{uuid.uuid4().hex[:6]}")
+        env["DATABASE_URL"] = pg_url
+    else:
+        env.pop("DATABASE_URL", None)
+    env.update(extra_env or {})
+
+    manage(env, "migrate", "--noinput")
+    manage(env, "load_content", "--verbosity", "0")
+    for path in law_files():
+        manage(env, "import_law", str(path), "--verbosity", "0")
+    create_admin = (
+        "from django.contrib.auth import get_user_model; U = get_user_model(); "
+        f"U.objects.filter(username='{ADMIN_USERNAME}').exists() or "
+        f"U.objects.create_superuser('{ADMIN_USERNAME}', '', '{ADMIN_PASSWORD}')"
+    )
+    manage(env, "shell", "-c", create_admin)
+
+    port = free_port()
+    log_path = workdir / "server.log"
+    log = open(log_path, "w")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        [
+            sys.executable, "-m", "gunicorn", "socsec.wsgi",
+            "--bind", f"127.0.0.1:{port}",
+            "--workers", str(workers), "--threads", "4", "--worker-class", "gthread",
+            "--timeout", "60", "--graceful-timeout", "5",
+        ],
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base_url + "/healthz", process=process)
+        yield SiteServer(base_url, env, workdir, process, log_path)
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=10)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(process.pid, signal.SIGKILL)
+        log.close()
+        if pg_url:
+            _drop_postgres_database(pg_url)
