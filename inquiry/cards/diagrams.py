@@ -85,8 +85,9 @@ def state_diagram(account):
         nodes.append(
             f'<a href="#state-{escape(state.slug)}"><rect x="{BOX_LEFT}" y="{top(index)}" width="{BOX_WIDTH}" '
             f'height="{BOX_HEIGHT}" rx="8" class="{css}"/>'
-            + text_block(wrap(state.name, FONT, BOX_WIDTH - 14, 2), BOX_LEFT + BOX_WIDTH / 2,
-                         top(index) + BOX_HEIGHT / 2, FONT)
+            + text_block(
+                wrap(state.name, FONT, BOX_WIDTH - 14, 2), BOX_LEFT + BOX_WIDTH / 2, top(index) + BOX_HEIGHT / 2, FONT
+            )
             + "</a>"
         )
     names = {state.pk: state.name for state in states}
@@ -131,10 +132,15 @@ def two_accounts_picture():
     parts = [f'<rect x="1" y="1" width="{width - 2}" height="{height - 2}" rx="14" class="diagram-card"/>']
     for index, (title, lines, css) in enumerate(halves):
         x = gap + index * (half_width + gap)
-        parts.append(f'<rect x="{x:.1f}" y="{gap + 26}" width="{half_width:.1f}" height="{height - 2 * gap - 26}" '
-                     f'rx="8" class="{css}"/>')
-        parts.append(text_block(wrap(title, 13.5, half_width - 14, 2), x + half_width / 2, gap + 56, 13.5,
-                                css_class="diagram-title"))
+        parts.append(
+            f'<rect x="{x:.1f}" y="{gap + 26}" width="{half_width:.1f}" height="{height - 2 * gap - 26}" '
+            f'rx="8" class="{css}"/>'
+        )
+        parts.append(
+            text_block(
+                wrap(title, 13.5, half_width - 14, 2), x + half_width / 2, gap + 56, 13.5, css_class="diagram-title"
+            )
+        )
         y = gap + 100
         for line in lines:
             wrapped = wrap(line, 11.5, half_width - 14, 3)

@@ -14,9 +14,7 @@ class Procedure(EditableContent):
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"), blank=True, help_text=_("What this does and when. Markdown."))
     summary_html = models.TextField(editable=False, blank=True)
-    citations = models.ManyToManyField(
-        LawArticle, verbose_name=_("legal basis"), blank=True, related_name="procedures"
-    )
+    citations = models.ManyToManyField(LawArticle, verbose_name=_("legal basis"), blank=True, related_name="procedures")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:

@@ -2,7 +2,6 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language
 
-
 NATIVE_NAMES = {"zh-hans": "简体中文", "en": "English"}
 
 

@@ -10,8 +10,29 @@ from django.conf import settings
 from modeltranslation.utils import build_localized_fieldname
 
 ALLOWED_TAGS = {
-    "p", "br", "hr", "strong", "em", "b", "i", "code", "pre", "blockquote",
-    "ul", "ol", "li", "h2", "h3", "h4", "a", "table", "thead", "tbody", "tr", "th", "td",
+    "p",
+    "br",
+    "hr",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "h2",
+    "h3",
+    "h4",
+    "a",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}, "ol": {"start"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
@@ -46,4 +67,3 @@ def render_markdown_fields(instance, field_names, languages=None):
         for name in field_names:
             source = getattr(instance, build_localized_fieldname(name, lang)) or ""
             setattr(instance, build_localized_fieldname(f"{name}_html", lang), render_markdown(source))
-

@@ -57,7 +57,9 @@ def translated_fields(data: dict, *names: str, required=()) -> dict:
 def _plain(value):
     if isinstance(value, models.Model):
         return value.pk
-    if isinstance(value, (datetime.date, datetime.datetime)):
+    if isinstance(value, datetime.datetime):
+        return value.astimezone(datetime.UTC).isoformat()
+    if isinstance(value, datetime.date):
         return value.isoformat()
     return value
 
@@ -159,4 +161,3 @@ class ContentLoader:
 
 def content_dir(app_module_file: str) -> Path:
     return Path(app_module_file).resolve().parent / "content"
-

@@ -3,6 +3,7 @@ from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
+
 def healthz(request):
     """200 when the database answers; 503 when it does not. The cache is reported, not required."""
     status = {"database": "ok", "cache": "ok"}

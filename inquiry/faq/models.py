@@ -95,6 +95,8 @@ class Article(EditableContent):
 
     @property
     def is_public(self):
-        return self.status == self.Status.PUBLISHED and self.published_at is not None and (
-            self.published_at <= timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and (self.published_at <= timezone.now())
         )

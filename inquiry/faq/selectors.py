@@ -6,7 +6,16 @@ from inquiry.law.models import LawArticle
 
 from .models import Article, Topic
 
-LIST_FIELDS = ("id", "slug", "topic_id", "title_zh_hans", "title_en", "short_answer_zh_hans", "short_answer_en", "order")
+LIST_FIELDS = (
+    "id",
+    "slug",
+    "topic_id",
+    "title_zh_hans",
+    "title_en",
+    "short_answer_zh_hans",
+    "short_answer_en",
+    "order",
+)
 
 
 def topics_with_articles():

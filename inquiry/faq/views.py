@@ -2,7 +2,6 @@ from django.views.generic import TemplateView
 
 from .selectors import article_for_page, topic, topics_with_articles
 
-
 # The site's front door. It lives with the FAQ (not in core) because it shows the FAQ's topics,
 # and core must not depend on the apps built on it.
 SEED_ARTICLE_SLUG = "accidentally-put-money-on-card"

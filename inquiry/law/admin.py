@@ -12,7 +12,7 @@ class ChapterInline(TranslationTabularInline):
 
 @admin.register(Law)
 class LawAdmin(TranslationAdmin):
-    list_display = ["__str__", "slug", "version", "updated_at"]
+    list_display = ["__str__", "slug", "edition", "updated_at"]
     search_fields = ["title", "short_title", "slug"]
     inlines = [ChapterInline]
     readonly_fields = ["updated_at", "updated_by"]

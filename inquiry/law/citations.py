@@ -1,8 +1,8 @@
 """Anything may cite a law article. Apps that do register here, so a law article's page can list
 what cites it without the law app importing them (the arrows point one way: faq → law)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from django.db.models import QuerySet
 

@@ -15,7 +15,7 @@ def load(loader):
                 "source_url": item.get("source_url", ""),
                 "order": order,
             },
-            initial={"version": item.get("version", "")},
+            initial=translated_fields(item, "edition"),
         )
         for article in item.get("articles", []):
             loader.sync(

@@ -10,7 +10,8 @@ class Law(EditableContent):
     slug = models.SlugField(_("slug"), max_length=100, unique=True, help_text=_("Part of the URL. ASCII, stable."))
     title = models.CharField(_("title"), max_length=200)
     short_title = models.CharField(_("short title"), max_length=100, blank=True)
-    version = models.CharField(_("version"), max_length=200, blank=True, help_text=_("Amendment or decree and dates."))
+    # Not `version`: that name is the edit counter every content model carries.
+    edition = models.CharField(_("version"), max_length=200, blank=True, help_text=_("Amendment or decree and dates."))
     source_url = models.URLField(_("official source"), blank=True)
     source_note = models.TextField(_("about the text"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)

@@ -24,8 +24,8 @@ def law_article(law_slug, number):
 
 def neighbours(article):
     """The previous and next article of the same law, in one query."""
-    around = LawArticle.objects.filter(
-        law_id=article.law_id, number__in=[article.number - 1, article.number + 1]
-    ).only("id", "law_id", "number", "label_zh_hans", "label_en")
+    around = LawArticle.objects.filter(law_id=article.law_id, number__in=[article.number - 1, article.number + 1]).only(
+        "id", "law_id", "number", "label_zh_hans", "label_en"
+    )
     by_number = {item.number: item for item in around}
     return by_number.get(article.number - 1), by_number.get(article.number + 1)

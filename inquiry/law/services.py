@@ -106,7 +106,9 @@ def import_law(*, data, slug=None, progress=None) -> LawImportResult:
     incoming = {
         "title_zh_hans": data["title_zh"].strip(),
         "title_en": (data.get("title_en") or law.title_en or "").strip(),
-        "version": (data.get("version") or law.version or "").strip()[:200],
+        # The files give the version in English; a Chinese one written by the editors is kept.
+        "edition_en": (data.get("version") or law.edition_en or "").strip()[:200],
+        "edition_zh_hans": (law.edition_zh_hans or data.get("version") or "").strip()[:200],
         "source_note_zh_hans": (data.get("source_zh") or "").strip(),
         "source_note_en": (data.get("source_en") or "").strip(),
     }
@@ -119,7 +121,9 @@ def import_law(*, data, slug=None, progress=None) -> LawImportResult:
         if title_zh and title_zh not in chapters:
             chapter = Chapter.objects.filter(law=law, number=len(chapters) + 1).first()
             chapter = chapter or Chapter(law=law, number=len(chapters) + 1)
-            if _assign_changes(chapter, {"title_zh_hans": title_zh, "title_en": (article.get("chapter_en") or "").strip()}):
+            if _assign_changes(
+                chapter, {"title_zh_hans": title_zh, "title_en": (article.get("chapter_en") or "").strip()}
+            ):
                 chapter.save()
             chapters[title_zh] = chapter
     Chapter.objects.filter(law=law, number__gt=len(chapters)).delete()

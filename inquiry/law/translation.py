@@ -5,7 +5,7 @@ from .models import Chapter, Law, LawArticle
 
 @register(Law)
 class LawTranslation(TranslationOptions):
-    fields = ("title", "short_title", "source_note")
+    fields = ("title", "short_title", "edition", "source_note")
 
 
 @register(Chapter)

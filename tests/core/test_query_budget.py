@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from inquiry.cards.models import AccountState, Procedure
-from inquiry.faq.models import Article, Topic
+from inquiry.faq.models import Article
 from inquiry.law.models import LawArticle
 
 SEED = "accidentally-put-money-on-card"

@@ -75,8 +75,10 @@ def test_a_newer_shipped_text_replaces_an_untouched_object():
     topic.save()
     from inquiry.core.shipped import fingerprint
 
-    values = {name: getattr(topic, name) for name in ("title_zh_hans", "title_en", "description_zh_hans",
-                                                      "description_en", "order")}
+    values = {
+        name: getattr(topic, name)
+        for name in ("title_zh_hans", "title_en", "description_zh_hans", "description_en", "order")
+    }
     ShippedRecord.objects.filter(key=f"faq:topic:{topic.slug}").update(fingerprint=fingerprint(values, {}))
     call_command("load_content", verbosity=0)
     topic.refresh_from_db()

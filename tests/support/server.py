@@ -129,12 +129,28 @@ def running_site(extra_env=None, workers=2):
     log = open(log_path, "w")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [
-            sys.executable, "-m", "gunicorn", "socsec.wsgi",
-            "--bind", f"127.0.0.1:{port}",
-            "--workers", str(workers), "--threads", "4", "--worker-class", "gthread",
-            "--timeout", "60", "--graceful-timeout", "5",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "socsec.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            "4",
+            "--worker-class",
+            "gthread",
+            "--timeout",
+            "60",
+            "--graceful-timeout",
+            "5",
         ],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        cwd=REPO,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
