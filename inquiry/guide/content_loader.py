@@ -49,8 +49,8 @@ def _refuse(slug, problems, when):
     raise ShippedContentError(f"guide {slug!r} {when}: {details}")
 
 
-def load(loader):
-    data = read_yaml(content_dir(__file__) / "flows.yaml")
+def load(loader, path=None):
+    data = read_yaml(path or content_dir(__file__) / "flows.yaml")
     citations, procedures, states = article_lookup(), procedure_lookup(), state_lookup()
     faq_articles = {article.slug: article for article in Article.objects.all()}
     for order, item in enumerate(data.get("flows", [])):
