@@ -2,7 +2,7 @@ import dataclasses
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -127,7 +127,7 @@ class FlowAdmin(TranslationAdmin):
     def map_view(self, request, object_id):
         flow = get_object_or_404(Flow, pk=object_id)
         if not self.has_view_permission(request, flow):
-            raise admin.sites.PermissionDenied
+            raise PermissionDenied
         questions = list(Question.objects.filter(flow=flow).prefetch_related("choices"))
         outcomes = list(Outcome.objects.filter(flow=flow))
         choices = [choice for question in questions for choice in question.choices.all()]
