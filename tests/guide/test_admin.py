@@ -172,23 +172,35 @@ def test_a_harmless_edit_of_a_published_flow_saves(admin_client):
 
 @pytest.mark.django_db
 def test_a_choice_needs_exactly_one_target_in_its_own_flow(admin_client):
-    flow = make_flow("drafty", {"a": [("x", "@one"), ("y", "@one")]}, ["one"], "a", published=False)
+    flow = make_flow(
+        "drafty", {"a": [("x", "b"), ("y", "@one")], "b": [("x", "@one"), ("y", "@one")]}, ["one"], "a", published=False
+    )
     question = flow.questions.get(slug="a")
-    choices = existing_choices(question)
-    choices[0]["next_question"] = question.pk  # both a question and an outcome (and its own question)
-    response = admin_client.post(
-        reverse("admin:guide_question_change", args=[question.pk]), question_form(question, choices)
-    )
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "An answer leads to exactly one thing" in html or "cannot lead back to its own question" in html
-    other = Outcome.objects.filter(flow__slug=MAIN).first()
-    choices = existing_choices(question)
-    choices[0]["outcome"] = other.pk
-    response = admin_client.post(
-        reverse("admin:guide_question_change", args=[question.pk]), question_form(question, choices)
-    )
-    assert response.status_code == 200  # another flow's outcome is not among the offered ones
+    url = reverse("admin:guide_question_change", args=[question.pk])
+
+    def post(**change):
+        choices = existing_choices(question)
+        choices[1].update(change)
+        return admin_client.post(url, question_form(question, choices))
+
+    both = post(next_question=flow.questions.get(slug="b").pk)  # a question and an outcome
+    assert both.status_code == 200 and "An answer leads to exactly one thing" in both.content.decode()
+    neither = post(outcome="")
+    assert neither.status_code == 200 and "An answer leads to exactly one thing" in neither.content.decode()
+    itself = post(outcome="", next_question=question.pk)
+    assert itself.status_code == 200 and "cannot lead back to its own question" in itself.content.decode()
+    # Another guide's outcome is not among the ones offered.
+    elsewhere = post(outcome=Outcome.objects.filter(flow__slug=MAIN).first().pk)
+    assert elsewhere.status_code == 200 and "Select a valid choice" in elsewhere.content.decode()
+    assert Choice.objects.get(question=question, slug="y").outcome.slug == "one"
+
+
+@pytest.mark.django_db
+def test_map_page_needs_permission_to_view_guides(client, django_user_model):
+    staff = django_user_model.objects.create_user("clerk", password="not-a-guide-editor-1", is_staff=True)
+    client.force_login(staff)
+    flow = Flow.objects.get(slug=MAIN)
+    assert client.get(reverse("admin:guide_flow_map", args=[flow.pk])).status_code == 403
 
 
 @pytest.mark.django_db
