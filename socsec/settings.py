@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "inquiry.law",
     "inquiry.cards",
     "inquiry.faq",
+    "inquiry.guide",
 ]
 
 MIDDLEWARE = [

@@ -7,7 +7,7 @@ from inquiry.core.models import ShippedRecord
 from inquiry.faq.models import Article, Topic
 from inquiry.law.models import LawArticle
 
-CONTENT_APPS = ("law", "cards", "faq")
+CONTENT_APPS = ("law", "cards", "faq", "guide")
 
 
 def snapshot():

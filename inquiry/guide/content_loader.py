@@ -1,0 +1,136 @@
+"""Loads inquiry/guide/content/flows.yaml (shape: docs/shipped-content.md).
+
+A shipped flow is checked as a graph before anything is written, and again after loading (an editor's
+kept changes and the shipped ones together must still make a sound flow). Either failure stops the
+whole `load_content` run, which then changes nothing.
+"""
+
+import datetime
+
+from django.utils import timezone
+
+from inquiry.cards.content_loader import procedure_lookup, resolve, state_lookup
+from inquiry.core.shipped import ShippedContentError, content_dir, read_yaml, translated_fields
+from inquiry.faq.models import Article
+from inquiry.law.content_loader import article_lookup
+
+from .checks import flow_problems
+from .engine import ChoiceNode, FlowGraph, QuestionNode
+from .models import Choice, Flow, Outcome, OutcomeProcedure, Question
+from .selectors import flow_graph
+
+
+def _start_of_day(value):
+    if isinstance(value, datetime.datetime):
+        return value
+    return timezone.make_aware(datetime.datetime.combine(value, datetime.time(0, 0)))
+
+
+def graph_from_yaml(item) -> FlowGraph:
+    return FlowGraph(
+        slug=item.get("slug", ""),
+        first_question=item.get("first_question"),
+        questions=[
+            QuestionNode(
+                question["slug"],
+                [
+                    ChoiceNode(choice["slug"], next_question=choice.get("next"), outcome=choice.get("outcome"))
+                    for choice in question.get("choices", [])
+                ],
+            )
+            for question in item.get("questions", [])
+        ],
+        outcomes=[outcome["slug"] for outcome in item.get("outcomes", [])],
+    )
+
+
+def _refuse(slug, problems, when):
+    details = "; ".join(problem.message for problem in problems)
+    raise ShippedContentError(f"guide {slug!r} {when}: {details}")
+
+
+def load(loader, path=None):
+    data = read_yaml(path or content_dir(__file__) / "flows.yaml")
+    citations, procedures, states = article_lookup(), procedure_lookup(), state_lookup()
+    faq_articles = {article.slug: article for article in Article.objects.all()}
+    for order, item in enumerate(data.get("flows", [])):
+        slug = item["slug"]
+        problems = flow_problems(graph_from_yaml(item))
+        if problems:
+            _refuse(slug, problems, "has problems in flows.yaml")
+        key = f"guide:flow:{slug}"
+        flow = loader.sync(
+            key,
+            Flow,
+            {"slug": slug},
+            {
+                **translated_fields(item, "title", "summary", "intro", required=("title", "intro")),
+                "status": Flow.Status.PUBLISHED,
+                "published_at": _start_of_day(item["published_at"]),
+                "order": order,
+            },
+        )
+
+        outcomes = {}
+        for outcome_item in item.get("outcomes", []):
+            outcome_key = f"{key}:outcome:{outcome_item['slug']}"
+            state = outcome_item.get("account_state")
+            outcome = loader.sync(
+                outcome_key,
+                Outcome,
+                {"flow": flow, "slug": outcome_item["slug"]},
+                {
+                    **translated_fields(
+                        outcome_item, "heading", "what_happened", required=("heading", "what_happened")
+                    ),
+                    "account_state": resolve(states, [state], "account state", outcome_key)[0] if state else None,
+                },
+                {
+                    "citations": resolve(citations, outcome_item.get("citations"), "law article", outcome_key),
+                    "faq_articles": resolve(faq_articles, outcome_item.get("faq"), "FAQ article", outcome_key),
+                },
+            )
+            outcomes[outcome_item["slug"]] = outcome
+            # Looked up by procedure, so reordering in the file updates `order` instead of clashing.
+            for position, procedure in enumerate(
+                resolve(procedures, outcome_item.get("procedures"), "procedure", outcome_key), start=1
+            ):
+                loader.sync(
+                    f"{outcome_key}:procedure:{procedure.slug}",
+                    OutcomeProcedure,
+                    {"outcome": outcome, "procedure": procedure},
+                    {"order": position},
+                )
+
+        questions = {}
+        for position, question_item in enumerate(item.get("questions", [])):
+            questions[question_item["slug"]] = loader.sync(
+                f"{key}:question:{question_item['slug']}",
+                Question,
+                {"flow": flow, "slug": question_item["slug"]},
+                {
+                    **translated_fields(question_item, "prompt", "hint", "why_we_ask", required=("prompt",)),
+                    "order": position,
+                },
+            )
+        for question_item in item.get("questions", []):
+            question = questions[question_item["slug"]]
+            for position, choice_item in enumerate(question_item.get("choices", [])):
+                loader.sync(
+                    f"{key}:question:{question.slug}:choice:{choice_item['slug']}",
+                    Choice,
+                    {"question": question, "slug": choice_item["slug"]},
+                    {
+                        **translated_fields(choice_item, "label", "hint", required=("label",)),
+                        "order": position,
+                        "next_question": questions[choice_item["next"]] if choice_item.get("next") else None,
+                        "outcome": outcomes[choice_item["outcome"]] if choice_item.get("outcome") else None,
+                    },
+                )
+        # The start is set once its question exists (and kept if an editor chose another one).
+        flow = loader.sync(f"{key}:start", Flow, {"slug": slug}, {"first_question": questions[item["first_question"]]})
+
+        if flow.status == Flow.Status.PUBLISHED:
+            problems = flow_problems(flow_graph(flow))
+            if problems:
+                _refuse(slug, problems, "would be published with problems after loading (with the editors' changes)")

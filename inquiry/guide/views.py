@@ -1,0 +1,127 @@
+"""The guide's pages. Each is a function of (flow, answers in the query string): the engine decides
+whether to show the page or send the visitor on, and these views only load data and render."""
+
+from urllib.parse import urlencode
+
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.generic import TemplateView
+
+from . import engine
+from .engine import OUTCOME, QUESTION, Node
+from .selectors import flow_for_pages, outcome_for_page, published_flow, published_flows
+
+
+def query_answers(request):
+    """The query string as (key, value) pairs, repeats included (the engine drops them)."""
+    return [(key, value) for key, values in request.GET.lists() for value in values]
+
+
+def page_url(flow_slug, node, answers=()):
+    name = "guide:question" if node.kind == QUESTION else "guide:outcome"
+    url = reverse(name, kwargs={"flow_slug": flow_slug, f"{node.kind}_slug": node.slug})
+    query = urlencode([tuple(answer) for answer in answers])
+    return f"{url}?{query}" if query else url
+
+
+class GuideIndexView(TemplateView):
+    template_name = "guide/index.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(flows=published_flows(), **kwargs)
+
+
+class FlowStartView(TemplateView):
+    template_name = "guide/start.html"
+
+    def get_context_data(self, **kwargs):
+        flow = published_flow(self.kwargs["flow_slug"])
+        first = flow.first_question
+        start_url = page_url(flow.slug, Node(QUESTION, first.slug)) if first else None
+        return super().get_context_data(flow=flow, start_url=start_url, **kwargs)
+
+
+class FlowPageView(TemplateView):
+    """Shared by the question, answer and outcome pages: act on the engine's decision."""
+
+    page_kind = QUESTION
+
+    def decide(self, pages, answers):
+        return engine.resolve_page(pages.graph, answers, Node(self.page_kind, self.kwargs[f"{self.page_kind}_slug"]))
+
+    def get(self, request, *args, **kwargs):
+        pages = flow_for_pages(kwargs["flow_slug"])
+        decision = self.decide(pages, query_answers(request))
+        if decision.action == engine.NOT_FOUND:
+            raise Http404("No such page in this guide.")
+        if decision.action == engine.REDIRECT:
+            return redirect(page_url(pages.flow.slug, decision.node, decision.answers))
+        status = 400 if decision.action == engine.NEEDS_ANSWER else 200
+        context = self.get_context_data(pages=pages, decision=decision, **self.page_context(pages, decision))
+        return self.render_to_response(context, status=status)
+
+    def answered(self, pages, answers, all_answers):
+        """The "your answers" list: each answer with a link to change it that keeps the others."""
+        return [
+            {
+                "question": pages.questions[answer.question],
+                "label": pages.choice_label(answer.question, answer.choice),
+                "change_url": page_url(pages.flow.slug, Node(QUESTION, answer.question), all_answers),
+            }
+            for answer in answers
+        ]
+
+    def back_url(self, pages, decision):
+        previous = engine.previous_question(decision.replay.path, decision.node)
+        if previous is None:
+            return reverse("guide:start", kwargs={"flow_slug": pages.flow.slug})
+        return page_url(pages.flow.slug, Node(QUESTION, previous), decision.answers)
+
+    def page_context(self, pages, decision):
+        raise NotImplementedError
+
+
+class QuestionView(FlowPageView):
+    template_name = "guide/question.html"
+    page_kind = QUESTION
+
+    def page_context(self, pages, decision):
+        question = pages.questions[decision.node.slug]
+        given = dict(decision.answers)
+        return {
+            "flow": pages.flow,
+            "question": question,
+            "choices": list(question.choices.all()),
+            "selected": given.get(question.slug),
+            "carried": [answer for answer in decision.answers if answer.question != question.slug],
+            "answered": self.answered(
+                pages, engine.answers_before(decision.replay.path, question.slug), decision.answers
+            ),
+            "back_url": self.back_url(pages, decision),
+            "form_action": reverse(
+                "guide:answer", kwargs={"flow_slug": pages.flow.slug, "question_slug": question.slug}
+            ),
+            "has_error": decision.action == engine.NEEDS_ANSWER,
+        }
+
+
+class AnswerView(QuestionView):
+    """Where a question's GET form goes: on to the next page, or the question again with an error."""
+
+    def decide(self, pages, answers):
+        return engine.resolve_answer(pages.graph, answers, self.kwargs["question_slug"])
+
+
+class OutcomeView(FlowPageView):
+    template_name = "guide/outcome.html"
+    page_kind = OUTCOME
+
+    def page_context(self, pages, decision):
+        return {
+            "flow": pages.flow,
+            "outcome": outcome_for_page(pages.flow, decision.node.slug),
+            "answered": self.answered(pages, decision.answers, decision.answers),
+            "back_url": self.back_url(pages, decision),
+            "share_url": self.request.build_absolute_uri(),
+        }

@@ -1,0 +1,156 @@
+"""Building flows for tests: as plain graphs for the engine, and as database rows for pages."""
+
+from django.utils import timezone
+
+from inquiry.guide.engine import ChoiceNode, FlowGraph, QuestionNode
+from inquiry.guide.models import Choice, Flow, Outcome, Question
+
+MAIN = "what-happened-to-my-money"
+SECOND = "can-i-take-money-out"
+
+
+def graph(first, questions, outcomes, slug="test-flow"):
+    """`questions`: {question: [(choice, target)]}, a target being a question slug or "@outcome"."""
+    return FlowGraph(
+        slug=slug,
+        first_question=first,
+        questions=[
+            QuestionNode(
+                question,
+                [
+                    ChoiceNode(choice, outcome=target[1:])
+                    if target.startswith("@")
+                    else ChoiceNode(choice, next_question=target)
+                    for choice, target in choices
+                ],
+            )
+            for question, choices in questions.items()
+        ],
+        outcomes=outcomes,
+    )
+
+
+def make_flow(slug, questions, outcomes, first, *, published=True, title=None):
+    """The same spec as `graph`, written to the database (bypassing the admin's checks on purpose)."""
+    flow = Flow.objects.create(
+        slug=slug,
+        title_zh_hans=title or f"测试向导 {slug}",
+        title_en=title or f"Test guide {slug}",
+        intro_zh_hans="介绍。",
+        intro_en="Introduction.",
+    )
+    outcome_rows = {
+        name: Outcome.objects.create(
+            flow=flow,
+            slug=name,
+            heading_zh_hans=f"结果 {name}",
+            heading_en=f"Outcome {name}",
+            what_happened_zh_hans="发生了什么。",
+            what_happened_en="What happened.",
+        )
+        for name in outcomes
+    }
+    question_rows = {
+        name: Question.objects.create(
+            flow=flow, slug=name, prompt_zh_hans=f"问题 {name}？", prompt_en=f"Question {name}?", order=index
+        )
+        for index, name in enumerate(questions)
+    }
+    # bulk_create skips save(), which only bumps `version`: fine for rows made once.
+    Choice.objects.bulk_create(
+        Choice(
+            question=question_rows[name],
+            slug=choice,
+            label_zh_hans=f"选项 {choice}",
+            label_en=f"Answer {choice}",
+            order=index,
+            next_question=None if target.startswith("@") else question_rows[target],
+            outcome=outcome_rows[target[1:]] if target.startswith("@") else None,
+        )
+        for name, choices in questions.items()
+        for index, (choice, target) in enumerate(choices)
+    )
+    flow.first_question = question_rows.get(first)
+    if published:
+        flow.status = Flow.Status.PUBLISHED
+        flow.published_at = timezone.now() - timezone.timedelta(minutes=1)
+    flow.save()
+    return flow
+
+
+# Every path through the shipped flows and the outcome it must reach.
+EXPECTED_PATHS = {
+    MAIN: {
+        (("money-source", "deposited-myself"), ("activated", "yes"), ("where-you-look", "bank")): "active-not-showing",
+        (
+            ("money-source", "deposited-myself"),
+            ("activated", "yes"),
+            ("where-you-look", "social-insurance"),
+        ): "check-at-the-bank",
+        (
+            ("money-source", "deposited-myself"),
+            ("activated", "yes"),
+            ("where-you-look", "not-sure"),
+        ): "check-at-the-bank",
+        (("money-source", "deposited-myself"), ("activated", "no")): "deposit-not-activated",
+        (("money-source", "deposited-myself"), ("activated", "not-sure")): "check-activation",
+        (("money-source", "paid-by-employer"), ("which-insurance", "pension")): "pension-individual-account",
+        (("money-source", "paid-by-employer"), ("which-insurance", "medical")): "medical-individual-account",
+        (("money-source", "paid-by-employer"), ("which-insurance", "not-sure")): "check-contribution-records",
+        (
+            ("money-source", "payment-not-arrived"),
+            ("payment-account-activated", "yes"),
+            ("payment-kind", "pension"),
+        ): "pension-not-arrived",
+        (
+            ("money-source", "payment-not-arrived"),
+            ("payment-account-activated", "yes"),
+            ("payment-kind", "benefit"),
+        ): "benefit-not-arrived",
+        (
+            ("money-source", "payment-not-arrived"),
+            ("payment-account-activated", "yes"),
+            ("payment-kind", "not-sure"),
+        ): "benefit-not-arrived",
+        (("money-source", "payment-not-arrived"), ("payment-account-activated", "no")): "payment-not-activated",
+        (("money-source", "payment-not-arrived"), ("payment-account-activated", "not-sure")): "check-activation",
+        (
+            ("money-source", "card-lost-or-damaged"),
+            ("card-problem", "lost"),
+            ("lost-reported", "not-yet"),
+        ): "lost-report-now",
+        (
+            ("money-source", "card-lost-or-damaged"),
+            ("card-problem", "lost"),
+            ("lost-reported", "temporary"),
+        ): "lost-reported-temporary",
+        (
+            ("money-source", "card-lost-or-damaged"),
+            ("card-problem", "lost"),
+            ("lost-reported", "formal"),
+        ): "lost-get-new-card",
+        (
+            ("money-source", "card-lost-or-damaged"),
+            ("card-problem", "lost"),
+            ("lost-reported", "not-sure"),
+        ): "lost-report-now",
+        (("money-source", "card-lost-or-damaged"), ("card-problem", "damaged")): "damaged-replace-card",
+        (("money-source", "not-sure"), ("where-seen", "bank")): "check-activation",
+        (("money-source", "not-sure"), ("where-seen", "social-insurance")): "check-contribution-records",
+        (("money-source", "not-sure"), ("where-seen", "not-sure")): "find-which-money",
+    },
+    SECOND: {
+        (("which-money", "bank-account"), ("bank-activated", "yes")): "withdraw-now",
+        (("which-money", "bank-account"), ("bank-activated", "no")): "activate-then-withdraw",
+        (("which-money", "bank-account"), ("bank-activated", "not-sure")): "activate-then-withdraw",
+        (("which-money", "pension-account"), ("pension-situation", "not-retired")): "pension-not-before-retirement",
+        (("which-money", "pension-account"), ("pension-situation", "retirement-age")): "pension-monthly",
+        (("which-money", "pension-account"), ("pension-situation", "insured-person-died")): "pension-inherit",
+        (("which-money", "medical-account"),): "medical-not-cash",
+        (("which-money", "not-sure"),): "which-money-explained",
+    },
+}
+
+
+def query(path):
+    return "&".join(f"{question}={choice}" for question, choice in path)
