@@ -39,7 +39,7 @@ from inquiry.core.markdown import render_markdown
 from inquiry.core.redirects import has_slug_route, record_slug_change
 
 from .diff import changed_field_labels, diff_records
-from .forms import SEEN_VERSION, VersionCheckedInlineFormSet, versioned_form
+from .forms import SEEN_VERSION, VersionCheckedInlineFormSet, publishing_form, versioned_form
 from .history import is_tracked, markdown_fields, record_version, version_record
 from .roles import publish_permission
 from .services import RevertError, StaleVersions, change_rows, revert_to_version
@@ -611,11 +611,9 @@ class PublishingAdminMixin:
             kwargs["queryset"] = get_user_model().objects.filter(is_staff=True, is_active=True)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def save_model(self, request, obj, form, change):
-        # Publishing without a date publishes now; the database refuses a published row without one.
-        if obj.status == obj.Status.PUBLISHED and obj.published_at is None and self.has_publish_permission(request):
-            obj.published_at = timezone.now()
-        super().save_model(request, obj, form, change)
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        self.form = publishing_form(self.form)
 
     @admin.display(description=gettext_lazy("review due"), boolean=True)
     def review_due(self, obj):

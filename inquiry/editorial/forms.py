@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.db import transaction
 from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .history import version_record
@@ -131,15 +132,10 @@ class VersionCheckedInlineFormSet(BaseInlineFormSet):
             instance = form.instance
             if instance.pk is None or not isinstance(form, VersionCheckedForm):
                 continue
-            raw = form.data.get(form.add_prefix(SEEN_VERSION))
-            try:
-                seen = int(raw)
-            except (TypeError, ValueError):
-                seen = -1
-            conflict = find_conflict(instance, seen)
+            # The form's own validation has run (and found any conflict) even though the formset
+            # ignores the errors of forms it deletes.
+            conflict = form.version_conflict
             if conflict is not None and not conflict.deleted:
-                form.version_conflict = conflict
-                form.move_to_version(conflict.current_version)
                 raise forms.ValidationError(
                     _("You asked to delete “%(row)s”, but it changed after you opened this page. %(detail)s")
                     % {"row": instance, "detail": conflict_message(conflict)},
@@ -152,3 +148,24 @@ def versioned_form(form_class):
     if issubclass(form_class, VersionCheckedForm):
         return form_class
     return type(form_class.__name__, (VersionCheckedForm, form_class), {})
+
+
+class PublishingForm(forms.ModelForm):
+    """Publishing without a publish date publishes now (the database refuses a published row without one)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        model = self._meta.model
+        if (
+            "published_at" in self.fields
+            and cleaned.get("status") == model.Status.PUBLISHED
+            and not cleaned.get("published_at")
+        ):
+            cleaned["published_at"] = timezone.now()
+        return cleaned
+
+
+def publishing_form(form_class):
+    if issubclass(form_class, PublishingForm):
+        return form_class
+    return type(form_class.__name__, (PublishingForm, form_class), {})

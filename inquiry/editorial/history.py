@@ -5,8 +5,10 @@ modeltranslation has added the per-language fields, so the historical model copi
 `title_zh_hans` and `title_en` too (registered earlier, it would only see `title`).
 """
 
+from django.conf import settings
 from django.db import models
 from modeltranslation.translator import NotRegistered, translator
+from modeltranslation.utils import build_localized_fieldname
 from simple_history.models import HistoricalRecords
 
 _records: dict[type, HistoricalRecords] = {}
@@ -67,7 +69,10 @@ def translated_fields(model):
         options = translator.get_options_for_model(model)
     except NotRegistered:
         return {}
-    return {name: [field.name for field in fields] for name, fields in options.fields.items()}
+    return {
+        name: [build_localized_fieldname(name, code) for code in settings.MODELTRANSLATION_LANGUAGES]
+        for name in options.all_fields
+    }
 
 
 BOOKKEEPING = {"created_at", "updated_at", "created_by", "updated_by", "version"}
