@@ -22,7 +22,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import router, transaction
+from django.db import models, router, transaction
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
@@ -108,6 +108,8 @@ class EditorialAdmin(SimpleHistoryAdmin):
         return with_seen_version(fieldsets) if has_version(self.model) else fieldsets
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs.setdefault("assume_scheme", "https")  # official sources are https; Django 6's default
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         return mark_markdown_widget(self.model, db_field, formfield)
 
