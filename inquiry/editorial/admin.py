@@ -30,8 +30,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from modeltranslation.utils import build_localized_fieldname
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -235,18 +234,17 @@ class EditorialAdmin(SimpleHistoryAdmin):
         return f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_{view}"
 
     def get_urls(self):
-        opts = self.model._meta
-        info = opts.app_label, opts.model_name
+        prefix = f"{self.model._meta.app_label}_{self.model._meta.model_name}"
         own = [
             path(
                 "<path:object_id>/history/compare/",
                 self.admin_site.admin_view(self.compare_view),
-                name="%s_%s_compare" % info,
+                name=f"{prefix}_compare",
             ),
             path(
                 "markdown-preview/",
                 self.admin_site.admin_view(self.markdown_preview_view),
-                name="%s_%s_markdown_preview" % info,
+                name=f"{prefix}_markdown_preview",
             ),
         ]
         return own + super().get_urls()

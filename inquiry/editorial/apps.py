@@ -8,3 +8,12 @@ class EditorialConfig(AppConfig):
     name = "inquiry.editorial"
     label = "editorial"
     verbose_name = _("Editorial tools")
+
+    def ready(self):
+        from django.conf import settings
+        from django.contrib import admin
+
+        # The admin says whose it is, in the editors' language (Django's default is "Django administration").
+        admin.site.site_header = settings.SOCSEC_SITE_NAME
+        admin.site.site_title = settings.SOCSEC_SITE_NAME
+        admin.site.index_title = _("Content")

@@ -26,6 +26,12 @@ def sign_in(client, username, password=PASSWORD):
     return client
 
 
+@pytest.fixture(autouse=True)
+def _quick_passwords(settings):
+    """Real sign-ins, with a cheap hash: PBKDF2's deliberate slowness would only slow the suite down."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def editor(db):
     return create_user("erin-editor", groups=[EDITOR])

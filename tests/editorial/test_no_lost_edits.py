@@ -59,7 +59,8 @@ def test_second_editor_is_refused_keeps_their_text_and_can_merge():
     # Told who saved, and what they saved (Alice's line, as a difference from where Bob started).
     assert "alice" in errors_of(response)
     assert "editorial-conflict" in html
-    assert '<ins class="diff-line diff-ins"><span class="diff-mark" aria-hidden="true">+</span>Alice&#x27;s first line.</ins>' in html
+    mark = '<span class="diff-mark" aria-hidden="true">+</span>'
+    assert f'<ins class="diff-line diff-ins">{mark}Alice&#x27;s first line.</ins>' in html
     # Bob's own text is still in the form, to merge.
     again = form_data(response)
     assert again["body_en"] == bob_text
@@ -121,7 +122,9 @@ def test_a_stale_revert_is_refused(editor_client):
     seen = article.version
     article.body_en = "Someone else saved this meanwhile."
     article.save()
-    response = editor_client.post(f"/admin/faq/article/{article.pk}/history/{first.history_id}/", {"seen_version": seen})
+    response = editor_client.post(
+        f"/admin/faq/article/{article.pk}/history/{first.history_id}/", {"seen_version": seen}
+    )
     assert response.status_code == 200
     article.refresh_from_db()
     assert article.body_en == "Someone else saved this meanwhile."
@@ -138,7 +141,9 @@ def test_inline_rows_carry_their_versions():
     step = procedure.steps.first()
     url = change_url(procedure)
     bob_form = form_data(bob.get(url))
-    prefix = next(key[: -len("-id")] for key, value in bob_form.items() if key.endswith("-id") and value == str(step.pk))
+    prefix = next(
+        key[: -len("-id")] for key, value in bob_form.items() if key.endswith("-id") and value == str(step.pk)
+    )
     assert bob_form[f"{prefix}-seen_version"] == str(step.version)
 
     alice_form = form_data(alice.get(change_url(step)))

@@ -26,7 +26,9 @@ def action(client, name, articles, *, versions=None):
 
 
 def form_data_changelist(response):
-    return dict(re.findall(r'<input type="hidden" name="(_seen_version_\d+)" value="(\d+)">', response.content.decode()))
+    return dict(
+        re.findall(r'<input type="hidden" name="(_seen_version_\d+)" value="(\d+)">', response.content.decode())
+    )
 
 
 def make_draft(slug="draft-question", **extra):

