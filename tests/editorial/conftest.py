@@ -19,8 +19,15 @@ def create_user(username, *, groups=(), superuser=False):
     return user
 
 
+def in_english(client):
+    """The admin follows the browser's language (no URL prefix); these tests read its English."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
 def sign_in(client, username, password=PASSWORD):
     """Sign in through the admin's real login form (client.login() has no request for django-axes)."""
+    in_english(client)
     response = client.post("/admin/login/", {"username": username, "password": password, "next": "/admin/"})
     assert response.status_code == 302, response.content.decode()[:500]
     return client
@@ -50,19 +57,19 @@ def superuser(db):
 @pytest.fixture
 def editor_client(client, editor):
     client.force_login(editor)
-    return client
+    return in_english(client)
 
 
 @pytest.fixture
 def publisher_client(client, publisher):
     client.force_login(publisher)
-    return client
+    return in_english(client)
 
 
 @pytest.fixture
 def admin_client_(client, superuser):
     client.force_login(superuser)
-    return client
+    return in_english(client)
 
 
 def form_data(response):

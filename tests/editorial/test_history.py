@@ -10,7 +10,7 @@ from inquiry.editorial.history import tracked_models
 from inquiry.faq.models import Article
 from inquiry.law.models import Chapter, LawArticle
 
-from .conftest import SEED, form_data
+from .conftest import SEED, form_data, in_english
 
 
 def save_through_admin(client, obj, **changes):
@@ -140,7 +140,7 @@ def test_inline_rows_have_their_own_history_and_revert(editor_client):
 
 @pytest.mark.django_db
 def test_a_revert_that_is_no_longer_valid_is_refused_clearly(superuser, client):
-    client.force_login(superuser)
+    in_english(client).force_login(superuser)
     chapter, other = Chapter.objects.order_by("law", "number")[:2]
     record = chapter.history.first()
     old_number = chapter.number

@@ -9,7 +9,7 @@ from django.utils.html import escape
 from inquiry.cards.models import Procedure
 from inquiry.faq.models import Article
 
-from .conftest import SEED, create_user, form_data, sign_in
+from .conftest import SEED, create_user, form_data, in_english, sign_in
 
 EDITOR = "Editor"
 
@@ -167,7 +167,7 @@ def test_inline_rows_carry_their_versions():
 
 @pytest.mark.django_db
 def test_deleting_an_inline_row_that_changed_meanwhile_is_refused(superuser, client):
-    client.force_login(superuser)
+    in_english(client).force_login(superuser)
     procedure = Procedure.objects.filter(steps__isnull=False).first()
     step = procedure.steps.first()
     url = change_url(procedure)
@@ -215,3 +215,16 @@ def test_created_by_and_updated_by_are_set_by_the_admin(editor, editor_client):
     assert article.created_by == editor and article.updated_by == editor
     assert article.status == Article.Status.DRAFT
     assert article.history.get().history_type == "+"
+
+
+@pytest.mark.django_db
+def test_the_conflict_is_explained_in_chinese_to_a_chinese_editor(editor, client):
+    client.force_login(editor)  # no Accept-Language: the admin speaks Chinese, the site's first language
+    article = Article.objects.get(slug=SEED)
+    url = change_url(article)
+    form = form_data(client.get(url))
+    article.body_en = "Saved meanwhile."
+    article.save()
+    form["body_en"] = "Mine."
+    html = client.post(url, form).content.decode()
+    assert "没有保存任何内容" in html and "您输入的内容也没有丢失" in html

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.test import Client
 
-from .conftest import PASSWORD, create_user
+from .conftest import PASSWORD, create_user, in_english
 
 LOGIN = "/admin/login/"
 
@@ -86,7 +86,7 @@ def test_weak_passwords_are_refused(superuser, client):
     for weak in ("password123", "12345678901", "new-editor1", "short"):
         with pytest.raises(ValidationError):
             validate_password(weak, user)
-    client.force_login(superuser)
+    in_english(client).force_login(superuser)
     response = client.post(
         f"/admin/auth/user/{user.pk}/password/",
         {"password1": "password123", "password2": "password123", "usable_password": "true"},
@@ -94,3 +94,15 @@ def test_weak_passwords_are_refused(superuser, client):
     assert response.status_code == 200  # refused with the validators' messages
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
+
+
+@pytest.mark.django_db
+def test_the_lockout_page_speaks_chinese_to_a_chinese_browser():
+    create_user("erin", groups=["Editor"])
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        response = attempt(client, "erin", "wrong password")
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert '<html lang="zh-Hans">' in html
+    assert "这个账号的登录已被锁定" in html and "30 分钟" in html

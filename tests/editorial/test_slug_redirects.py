@@ -8,7 +8,7 @@ from inquiry.core.models import SlugRedirect
 from inquiry.faq.models import Article, Topic
 from inquiry.law.models import Law
 
-from .conftest import SEED, form_data
+from .conftest import SEED, form_data, in_english
 
 LANGUAGES = ["zh-hans", "en"]
 
@@ -62,7 +62,7 @@ def test_unknown_slugs_and_drafts_still_404(editor_client):
 
 @pytest.mark.django_db
 def test_topic_procedure_and_law_slugs_redirect(superuser, client):
-    client.force_login(superuser)
+    in_english(client).force_login(superuser)
     topic = Topic.objects.first()
     old_topic = topic.slug
     change_slug(client, topic, "renamed-topic")

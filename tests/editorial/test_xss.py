@@ -11,7 +11,7 @@ from inquiry.cards.models import Account, AccountState, Procedure
 from inquiry.faq.models import Article
 from inquiry.law.models import Law, LawArticle
 
-from .conftest import SEED, form_data
+from .conftest import SEED, form_data, in_english
 from .xss_payloads import PAYLOADS, SHORT_PAYLOADS
 
 TRANSLATED = re.compile(r"^(?:[\w]+-\d+-)?\w+_(?:zh_hans|en)$")
@@ -92,7 +92,7 @@ def public_urls():
 
 @pytest.mark.django_db
 def test_payloads_in_every_text_field_leave_no_executable_markup(superuser, client):
-    client.force_login(superuser)
+    in_english(client).force_login(superuser)
     seed = Article.objects.get(slug=SEED)
     targets = [
         seed,
