@@ -276,7 +276,7 @@ class EditorialAdmin(SimpleHistoryAdmin):
             raise PermissionDenied
         records = self.model.history.filter(**{self.model._meta.pk.attname: obj.pk}).select_related("history_user")
         page = Paginator(records, self.history_per_page).get_page(request.GET.get("p"))
-        page_records = list(page.object_list)
+        page_records = one_per_version(page.object_list)
         changed = changed_field_labels(self.model, page_records)
         for record in page_records:
             record.changed_labels = changed.get(record.history_id, [])
@@ -482,6 +482,23 @@ class EditorialAdmin(SimpleHistoryAdmin):
             response = TemplateResponse(request, "editorial/admin/markdown_preview.html", context)
         response["Cache-Control"] = "private, no-store"
         return response
+
+
+def one_per_version(records):
+    """The newest record of each version (records newest first).
+
+    Saves made outside the admin (the shipped-content loader, a shell) write one record for the
+    row and one for each many-to-many change, all at the same version; the last holds it all.
+    """
+    kept = {}
+    for record in records:
+        key = (record.version, record.history_type == "-")
+        if key not in kept:
+            kept[key] = record
+            record.is_creation = record.history_type == "+"
+        elif record.history_type == "+":
+            kept[key].is_creation = True
+    return list(kept.values())
 
 
 def stamp(obj, user):

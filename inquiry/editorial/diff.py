@@ -76,6 +76,15 @@ def _fold(lines, *, first, last):
     return [*head, DiffLine("skip", count=skipped), *tail]
 
 
+def _same(before, after):
+    """Equal values, treating empty as empty and CRLF as LF (texts saved before line breaks were normalised)."""
+    if before in (None, "") and after in (None, ""):
+        return True
+    if isinstance(before, str) and isinstance(after, str):
+        return before.replace("\r\n", "\n") == after.replace("\r\n", "\n")
+    return before == after
+
+
 def _display(model_field, value, related):
     if value is None or value == "":
         return ""
@@ -110,7 +119,7 @@ def diff_records(model, old, new):
     for model_field in content_fields(model):
         before = getattr(old, model_field.attname, None) if old is not None else None
         after = getattr(new, model_field.attname, None) if new is not None else None
-        if before == after or (before in (None, "") and after in (None, "")):
+        if _same(before, after):
             continue
         label = field_label(model_field)
         if isinstance(model_field, (models.TextField, models.CharField)) and not model_field.choices:
@@ -165,7 +174,7 @@ def changed_field_labels(model, records):
         changed = [
             field_label(model_field)
             for model_field in fields
-            if getattr(previous, model_field.attname) != getattr(record, model_field.attname)
+            if not _same(getattr(previous, model_field.attname), getattr(record, model_field.attname))
         ]
         changed += [
             capfirst(str(m2m_field.verbose_name))

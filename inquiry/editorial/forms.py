@@ -77,7 +77,7 @@ def conflict_message(conflict):
         ) % {
             "user": conflict.who.get_username(),
             "current": conflict.current_version,
-            "when": conflict.when.strftime("%Y-%m-%d %H:%M"),
+            "when": timezone.localtime(conflict.when).strftime("%Y-%m-%d %H:%M"),
             "seen": conflict.seen_version,
         }
     return _(
@@ -100,6 +100,11 @@ class VersionCheckedForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        # Browsers send textarea line breaks as CRLF; stored as LF, an untouched text stays the same
+        # text (and the history does not list it as changed).
+        for name, value in cleaned.items():
+            if isinstance(value, str) and "\r" in value:
+                cleaned[name] = value.replace("\r\n", "\n").replace("\r", "\n")
         if self.instance.pk is None or self.instance._state.adding:
             return cleaned
         seen = cleaned.get(SEEN_VERSION)

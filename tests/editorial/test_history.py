@@ -191,3 +191,24 @@ def test_step_history_page_for_a_view_only_user_has_no_revert(client, django_use
         == 403
     )
     assert ProcedureStep.objects.exists()
+
+
+@pytest.mark.django_db
+def test_browser_line_breaks_do_not_count_as_changes(editor_client):
+    article = Article.objects.get(slug=SEED)
+    original_zh = article.body_zh_hans
+    assert "\n" in original_zh
+    # A browser sends every textarea back with CRLF line breaks.
+    save_through_admin(editor_client, article, body_zh_hans=original_zh.replace("\n", "\r\n"), body_en="Changed.")
+    assert article.body_zh_hans == original_zh
+    html = editor_client.get(f"/admin/faq/article/{article.pk}/history/compare/").content.decode()
+    assert "Detail (English)" in html and "Detail (Simplified Chinese)" not in html
+
+
+@pytest.mark.django_db
+def test_history_shows_one_row_per_version(editor_client):
+    article = Article.objects.get(slug=SEED)
+    # The shipped-content loader wrote several records at version 1 (the row, then each relation).
+    assert article.history.filter(version=1).count() > 1
+    html = editor_client.get(f"/admin/faq/article/{article.pk}/history/").content.decode()
+    assert html.count('name="newer"') == article.history.values("version").distinct().count()
