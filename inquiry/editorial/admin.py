@@ -47,8 +47,12 @@ SEEN_VERSION_PREFIX = "_seen_version_"
 MAX_PREVIEW_ROWS = 200
 
 
+def has_field(model, name):
+    return any(field.name == name for field in model._meta.concrete_fields)
+
+
 def has_version(model):
-    return any(field.name == "version" for field in model._meta.concrete_fields)
+    return has_field(model, "version")
 
 
 def with_seen_version(fieldsets):
@@ -617,9 +621,15 @@ class PublishingAdminMixin:
 
     def get_list_filter(self, request):
         list_filter = list(super().get_list_filter(request))
-        if ReviewDueFilter not in list_filter:
+        if has_field(self.model, "last_reviewed_on") and ReviewDueFilter not in list_filter:
             list_filter.append(ReviewDueFilter)
         return list_filter
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not has_field(self.model, "last_reviewed_on"):
+            actions.pop("mark_reviewed", None)
+        return actions
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "reviewed_by":

@@ -13,6 +13,8 @@ class EditorialConfig(AppConfig):
         from django.conf import settings
         from django.contrib import admin
 
+        from . import checks  # noqa: F401 - registers the system checks
+
         # The admin says whose it is, in the editors' language (Django's default is "Django administration").
         admin.site.site_header = settings.SOCSEC_SITE_NAME
         admin.site.site_title = settings.SOCSEC_SITE_NAME
