@@ -317,14 +317,19 @@ class EditorialAdmin(SimpleHistoryAdmin):
                 .select_related("history_user")
                 .order_by("-history_date", "-history_id")[:limit]
             )
-            has_admin = self.admin_site.is_registered(child)
+            pk_attname = child._meta.pk.attname
+            existing = set()
+            if self.admin_site.is_registered(child):
+                ids = {getattr(record, pk_attname) for record in records}
+                existing = set(child._default_manager.filter(pk__in=ids).values_list("pk", flat=True))
             for record in records:
+                row_id = getattr(record, pk_attname)
                 record.history_url = (
                     reverse(
                         f"{self.admin_site.name}:{child._meta.app_label}_{child._meta.model_name}_history",
-                        args=[quote(getattr(record, child._meta.pk.attname))],
+                        args=[quote(row_id)],
                     )
-                    if has_admin and child._default_manager.filter(pk=getattr(record, child._meta.pk.attname)).exists()
+                    if row_id in existing
                     else None
                 )
             sections.append({"title": capfirst(child._meta.verbose_name_plural), "records": records})
