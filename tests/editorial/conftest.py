@@ -1,3 +1,10 @@
+"""Fixtures for the editorial admin tests: real users in the real Editor/Publisher groups.
+
+django-axes checks every sign-in and needs the request: sign in through the login form
+(`sign_in`), or with `client.force_login(user)`; `client.login()` works only as
+`client.login(request=HttpRequest(), username=…, password=…)`.
+"""
+
 import re
 
 import pytest
