@@ -4,6 +4,7 @@ A laptop needs nothing set: SQLite in var/, local-memory cache, DEBUG off unless
 Production (DJANGO_ENV=production) refuses to start without a real SECRET_KEY and ALLOWED_HOSTS.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -57,7 +58,10 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "crispy_forms",
     "crispy_bootstrap5",
+    "simple_history",
+    "axes",
     "inquiry.core",
+    "inquiry.editorial",
     "inquiry.law",
     "inquiry.cards",
     "inquiry.faq",
@@ -74,6 +78,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Editorial admin: who made each change (history), old slugs answered with 301s, sign-in lockout.
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "inquiry.core.middleware.SlugRedirectMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "socsec.urls"
@@ -151,6 +159,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Sign-in: django-axes locks a username after repeated failed sign-ins (see README, "Editorial roles").
+# Lockout is by username, not IP address: behind a load balancer every visitor shares one address.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+# Minutes a locked-out username waits; 0 keeps it locked until `manage.py unlock_admin` clears it.
+_cooloff_minutes = int(os.environ.get("AXES_COOLOFF_MINUTES", "30"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=_cooloff_minutes) if _cooloff_minutes > 0 else None
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes warns when the IP address is not a lockout parameter; by username is deliberate (see above).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "editorial/lockout.html"
+AXES_VERBOSE = False
+# Staff sessions end after this much inactivity; every request starts the clock again.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(2 * 60 * 60)))
+SESSION_SAVE_EVERY_REQUEST = True
 
 # Languages: Chinese first. Public URLs carry the language prefix.
 LANGUAGE_CODE = "zh-hans"

@@ -1,5 +1,7 @@
 from modeltranslation.translator import TranslationOptions, register
 
+from inquiry.editorial.history import track_history
+
 from .models import Account, AccountState, Procedure, ProcedureStep, StateTransition
 
 
@@ -26,3 +28,11 @@ class AccountStateTranslation(TranslationOptions):
 @register(StateTransition)
 class StateTransitionTranslation(TranslationOptions):
     fields = ("label",)
+
+
+# After the translations, so the history copies every language's fields (see track_history).
+track_history(Procedure, m2m_fields=["citations"])
+track_history(ProcedureStep)
+track_history(Account)
+track_history(AccountState)
+track_history(StateTransition)

@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -63,3 +65,28 @@ class ShippedRecord(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class SlugRedirect(models.Model):
+    """An old slug of a page whose slug changed, pointing at the object that now has another one.
+
+    It points at the object, not at its new slug, so a chain of renames (a → b → c) always lands
+    on the current URL in one 301, and a slug given back to its object stops redirecting at once
+    (a live URL is never looked up here: only a 404 is).
+    """
+
+    content_type = models.ForeignKey(ContentType, verbose_name=_("kind of page"), on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField(_("object"))
+    target = GenericForeignKey("content_type", "object_id")
+    old_slug = models.SlugField(_("old slug"), max_length=100)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("redirect from an old address")
+        verbose_name_plural = _("redirects from old addresses")
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "old_slug"], name="core_slugredirect_unique_old_slug")
+        ]
+
+    def __str__(self):
+        return f"{self.content_type.model}: {self.old_slug}"

@@ -8,9 +8,13 @@ class FaqConfig(AppConfig):
     verbose_name = _("Questions and answers")
 
     def ready(self):
+        from inquiry.core.redirects import register_slug_route
         from inquiry.law.citations import register_citing_kind
 
-        from .models import Article
+        from .models import Article, Topic
+
+        register_slug_route("faq:article_detail", model=Article)
+        register_slug_route("faq:topic_detail", model=Topic)
 
         register_citing_kind(
             label=_("Questions and answers"),

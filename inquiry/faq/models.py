@@ -76,6 +76,8 @@ class Article(EditableContent):
         ordering = ["topic__order", "order", "id"]
         verbose_name = _("FAQ article")
         verbose_name_plural = _("FAQ articles")
+        # Editors write and preview; only a Publisher (or a superuser) makes an article public.
+        permissions = [("publish_article", _("Can publish and unpublish FAQ articles"))]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(status="published") | models.Q(published_at__isnull=False),

@@ -1,5 +1,7 @@
 from modeltranslation.translator import TranslationOptions, register
 
+from inquiry.editorial.history import track_history
+
 from .models import Article, Topic
 
 
@@ -11,3 +13,8 @@ class TopicTranslation(TranslationOptions):
 @register(Article)
 class ArticleTranslation(TranslationOptions):
     fields = ("title", "short_answer", "body", "body_html")
+
+
+# After the translations, so the history copies every language's fields (see track_history).
+track_history(Topic)
+track_history(Article, m2m_fields=["citations", "procedures", "states", "related"])

@@ -1,5 +1,8 @@
 from django.views.generic import TemplateView
 
+from inquiry.editorial.preview import PreviewMixin
+
+from .models import Article
 from .selectors import article_for_page, topic, topics_with_articles
 
 # The site's front door. It lives with the FAQ (not in core) because it shows the FAQ's topics,
@@ -28,9 +31,12 @@ class TopicDetailView(TemplateView):
         return super().get_context_data(topic=topic(self.kwargs["slug"]), **kwargs)
 
 
-class ArticleDetailView(TemplateView):
+class ArticleDetailView(PreviewMixin, TemplateView):
+    """A published article; staff who may see articles in the admin also see drafts, as a preview."""
+
     template_name = "faq/article_detail.html"
 
     def get_context_data(self, **kwargs):
-        article = article_for_page(self.kwargs["slug"])
+        article = article_for_page(self.kwargs["slug"], include_drafts=self.can_preview(Article))
+        self.preview = not article.is_public
         return super().get_context_data(article=article, **kwargs)

@@ -28,7 +28,7 @@ class Law(EditableContent):
         return reverse("law:law_detail", kwargs={"law_slug": self.slug})
 
 
-class Chapter(models.Model):
+class Chapter(EditableContent):
     law = models.ForeignKey(Law, verbose_name=_("law"), on_delete=models.CASCADE, related_name="chapters")
     number = models.PositiveSmallIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=200)

@@ -1,5 +1,7 @@
 from modeltranslation.translator import TranslationOptions, register
 
+from inquiry.editorial.history import track_history
+
 from .models import Chapter, Law, LawArticle
 
 
@@ -16,3 +18,9 @@ class ChapterTranslation(TranslationOptions):
 @register(LawArticle)
 class LawArticleTranslation(TranslationOptions):
     fields = ("label", "text", "summary", "summary_html")
+
+
+# After the translations, so the history copies every language's fields (see track_history).
+track_history(Law)
+track_history(Chapter)
+track_history(LawArticle)

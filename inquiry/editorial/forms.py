@@ -1,0 +1,176 @@
+"""No lost edits: every edit form carries the version it started from and refuses to save over a newer one.
+
+The check runs in the form's validation, which the admin runs inside the transaction that saves:
+the row is read with SELECT … FOR UPDATE (on SQLite the transaction itself takes the write lock),
+so nobody can save between the check and the write.
+"""
+
+from dataclasses import dataclass, field
+
+from django import forms
+from django.db import transaction
+from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .history import version_record
+
+SEEN_VERSION = "seen_version"
+
+
+@dataclass
+class VersionConflict:
+    """Someone saved `instance` after the editor opened it: what they saved, by whom and when."""
+
+    instance: object
+    seen_version: int
+    current_version: int
+    theirs: object = None  # the historical record of the current version
+    base: object = None  # the historical record of the version the editor started from
+    deleted: bool = False
+    changes: list = field(default_factory=list)
+
+    @property
+    def who(self):
+        return getattr(self.theirs, "history_user", None)
+
+    @property
+    def when(self):
+        return getattr(self.theirs, "history_date", None)
+
+
+def current_version(model, pk):
+    """The stored version of row `pk`, locked for this transaction; None if the row is gone."""
+    queryset = model._default_manager.filter(pk=pk)
+    if transaction.get_connection().in_atomic_block:
+        queryset = queryset.select_for_update()
+    return queryset.values_list("version", flat=True).first()
+
+
+def find_conflict(instance, seen_version):
+    """A VersionConflict if the stored row is no longer at `seen_version`, else None."""
+    model = type(instance)
+    stored = current_version(model, instance.pk)
+    if stored is None:
+        return VersionConflict(instance=instance, seen_version=seen_version, current_version=0, deleted=True)
+    if stored == seen_version:
+        return None
+    conflict = VersionConflict(instance=instance, seen_version=seen_version, current_version=stored)
+    if hasattr(model, "history"):
+        from .diff import diff_records
+
+        conflict.theirs = version_record(model, instance.pk, stored)
+        conflict.base = version_record(model, instance.pk, seen_version)
+        if conflict.theirs is not None and conflict.base is not None:
+            conflict.changes = diff_records(model, conflict.base, conflict.theirs)
+    return conflict
+
+
+def conflict_message(conflict):
+    if conflict.deleted:
+        return _("Someone deleted this while you were editing it. Nothing was saved.")
+    if conflict.who is not None:
+        return _(
+            "%(user)s saved a newer version (version %(current)s, %(when)s) while you were editing version "
+            "%(seen)s. Nothing was saved, and nothing you typed is lost: your text is still in the form. "
+            "Look at what they changed, bring those changes into your text, then save again."
+        ) % {
+            "user": conflict.who.get_username(),
+            "current": conflict.current_version,
+            "when": timezone.localtime(conflict.when).strftime("%Y-%m-%d %H:%M"),
+            "seen": conflict.seen_version,
+        }
+    return _(
+        "Someone saved a newer version (version %(current)s) while you were editing version %(seen)s. "
+        "Nothing was saved, and nothing you typed is lost: your text is still in the form. "
+        "Look at what changed, bring those changes into your text, then save again."
+    ) % {"current": conflict.current_version, "seen": conflict.seen_version}
+
+
+class VersionCheckedForm(forms.ModelForm):
+    """A ModelForm for an EditableContent model that refuses to save over a version it did not start from."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.version_conflict = None
+        if self.instance.pk is not None:
+            self.initial.setdefault(SEEN_VERSION, self.instance.version)
+
+    def clean(self):
+        cleaned = super().clean()
+        # Browsers send textarea line breaks as CRLF; stored as LF, an untouched text stays the same
+        # text (and the history does not list it as changed).
+        for name, value in cleaned.items():
+            if isinstance(value, str) and "\r" in value:
+                cleaned[name] = value.replace("\r\n", "\n").replace("\r", "\n")
+        if self.instance.pk is None or self.instance._state.adding:
+            return cleaned
+        seen = cleaned.get(SEEN_VERSION)
+        if seen is None:
+            # A form without the version it started from cannot prove it saw the latest text.
+            seen = -1
+        conflict = find_conflict(self.instance, seen)
+        if conflict is not None:
+            self.version_conflict = conflict
+            self.move_to_version(conflict.current_version)
+            raise forms.ValidationError(conflict_message(conflict), code="version_conflict")
+        return cleaned
+
+    def move_to_version(self, version):
+        """Re-render with the newer version as the starting point: saving again after merging succeeds."""
+        data = self.data.copy()
+        data[self.add_prefix(SEEN_VERSION)] = str(version)
+        self.data = data
+
+
+class VersionCheckedInlineFormSet(BaseInlineFormSet):
+    """Inline rows carry their versions too; deleting a row someone changed meanwhile is refused as well.
+
+    (A formset does not validate the forms it deletes, so those are checked here.)
+    """
+
+    def clean(self):
+        super().clean()
+        for form in self.deleted_forms:
+            instance = form.instance
+            if instance.pk is None or not isinstance(form, VersionCheckedForm):
+                continue
+            # The form's own validation has run (and found any conflict) even though the formset
+            # ignores the errors of forms it deletes.
+            conflict = form.version_conflict
+            if conflict is not None and not conflict.deleted:
+                raise forms.ValidationError(
+                    _("You asked to delete “%(row)s”, but it changed after you opened this page. %(detail)s")
+                    % {"row": instance, "detail": conflict_message(conflict)},
+                    code="version_conflict",
+                )
+
+
+def versioned_form(form_class):
+    """`form_class` with the version check mixed in (returned as is if it has it already)."""
+    if issubclass(form_class, VersionCheckedForm):
+        return form_class
+    return type(form_class.__name__, (VersionCheckedForm, form_class), {})
+
+
+class PublishingForm(forms.ModelForm):
+    """Publishing without a publish date publishes now (the database refuses a published row without one)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        model = self._meta.model
+        if (
+            "published_at" in self.fields
+            and cleaned.get("status") == model.Status.PUBLISHED
+            and not cleaned.get("published_at")
+        ):
+            cleaned["published_at"] = timezone.now()
+        return cleaned
+
+
+def publishing_form(form_class):
+    if issubclass(form_class, PublishingForm):
+        return form_class
+    return type(form_class.__name__, (PublishingForm, form_class), {})

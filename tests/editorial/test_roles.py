@@ -1,0 +1,60 @@
+"""Editor and Publisher groups come from a migration; superusers do the rest."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+
+from inquiry.faq.models import Article
+
+from .conftest import SEED, create_user, sign_in
+
+
+@pytest.mark.django_db
+def test_the_groups_exist_with_their_permissions():
+    editor = set(Group.objects.get(name="Editor").permissions.values_list("content_type__app_label", "codename"))
+    publisher = set(Group.objects.get(name="Publisher").permissions.values_list("content_type__app_label", "codename"))
+    for app_label, model in [
+        ("law", "law"),
+        ("law", "chapter"),
+        ("law", "lawarticle"),
+        ("cards", "procedure"),
+        ("cards", "procedurestep"),
+        ("cards", "account"),
+        ("cards", "accountstate"),
+        ("cards", "statetransition"),
+        ("faq", "topic"),
+        ("faq", "article"),
+    ]:
+        for action in ("add", "change", "view"):
+            assert (app_label, f"{action}_{model}") in editor
+    assert ("faq", "publish_article") not in editor
+    assert ("faq", "delete_article") not in editor
+    assert ("cards", "delete_procedurestep") in editor  # removing a step is part of editing a procedure
+    assert publisher == editor | {("faq", "publish_article")}
+    assert not any(app_label in ("auth", "axes", "sessions", "admin") for app_label, _codename in publisher)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("group", ["Editor", "Publisher"])
+def test_editors_and_publishers_cannot_manage_users_groups_or_sign_in_records(group):
+    create_user("someone", groups=[group])
+    client = sign_in(Client(), "someone")
+    assert client.get("/admin/faq/article/").status_code == 200
+    for url in ("/admin/auth/user/", "/admin/auth/group/", "/admin/auth/user/add/", "/admin/axes/accessattempt/"):
+        assert client.get(url).status_code == 403, url
+    index = client.get("/admin/").content.decode()
+    assert "/admin/auth/" not in index
+
+
+@pytest.mark.django_db
+def test_an_editor_cannot_delete_a_page(editor_client):
+    article = Article.objects.get(slug=SEED)
+    assert editor_client.get(f"/admin/faq/article/{article.pk}/delete/").status_code == 403
+    assert editor_client.post(f"/admin/faq/article/{article.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert Article.objects.filter(pk=article.pk).exists()
+
+
+@pytest.mark.django_db
+def test_no_account_exists_until_an_administrator_is_created(django_user_model):
+    # The migrations and the shipped content create groups, never users.
+    assert not django_user_model.objects.exists()
