@@ -20,7 +20,7 @@ import datetime
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models, router, transaction
 from django.http import Http404, HttpResponseRedirect, JsonResponse
@@ -38,7 +38,7 @@ from inquiry.core.markdown import render_markdown
 from inquiry.core.redirects import has_slug_route, record_slug_change
 
 from .diff import changed_field_labels, diff_records
-from .forms import SEEN_VERSION, VersionCheckedInlineFormSet, publishing_form, versioned_form
+from .forms import SEEN_VERSION, VersionCheckedInlineFormSet, publishing_form, versioned_form, versioned_formset
 from .history import is_tracked, markdown_fields, record_version, version_record
 from .roles import publish_permission
 from .services import RevertError, StaleVersions, change_rows, revert_to_version
@@ -207,6 +207,11 @@ class EditorialAdmin(SimpleHistoryAdmin):
             changed = change_rows(model=self.model, seen_versions=seen, user=request.user, change=change, reason=reason)
         except StaleVersions as error:
             self.message_stale(request, error.stale)
+            return None
+        except ValidationError as error:
+            # `change` refused a row (e.g. a guide with problems cannot be published): nothing was written.
+            for message in error.messages:
+                self.message_user(request, message, messages.ERROR)
             return None
         self.message_user(request, done_message(len(changed)), messages.SUCCESS)
         return None
@@ -392,12 +397,15 @@ class EditorialAdmin(SimpleHistoryAdmin):
                         seen_version=seen,
                         user=request.user,
                         keep_fields=keep,
+                        validate=self.validate_revert,
                     )
             except StaleVersions as error:
                 self.message_stale(request, error.stale)
                 obj = self._object_or_404(request, object_id)
             except RevertError as error:
                 self.message_user(request, _("This version cannot be brought back: %s") % error, messages.ERROR)
+                for problem in error.problems:
+                    self.message_user(request, problem, messages.ERROR)
             else:
                 self.log_change(request, result.obj, _("Reverted to version %s") % result.from_version)
                 self.message_user(
@@ -428,6 +436,12 @@ class EditorialAdmin(SimpleHistoryAdmin):
     def has_publish_permission(self, request):
         """Models without a publishing workflow have nothing to protect."""
         return True
+
+    def validate_revert(self, obj):
+        """Rules spanning several rows that a revert must keep (raise ValidationError to refuse it).
+
+        Called with the reverted object saved, inside the revert's transaction.
+        """
 
     # --- Markdown preview ------------------------------------------------------------------------
 
@@ -539,6 +553,8 @@ class EditorialInlineMixin:
         super().__init__(parent_model, admin_site)
         if has_version(self.model):
             self.form = versioned_form(self.form)
+            # An inline with a formset of its own (with checks of its own) gets the version check too.
+            self.formset = versioned_formset(self.formset)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -618,6 +634,12 @@ class PublishingAdminMixin:
     def has_publish_permission(self, request):
         return request.user.has_perm(publish_permission(self.model))
 
+    def check_publishable(self, obj):
+        """Raise ValidationError if `obj` must not be published as it is (the publish action then writes nothing).
+
+        Runs inside the action's transaction, with the selected rows locked.
+        """
+
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if not self.has_publish_permission(request):
@@ -658,6 +680,7 @@ class PublishingAdminMixin:
         def publish(obj):
             if obj.status == obj.Status.PUBLISHED:
                 return False
+            self.check_publishable(obj)
             obj.status = obj.Status.PUBLISHED
             # A future publish date stays: the item appears then, without a scheduler.
             obj.published_at = obj.published_at or now

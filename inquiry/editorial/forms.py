@@ -155,6 +155,16 @@ def versioned_form(form_class):
     return type(form_class.__name__, (VersionCheckedForm, form_class), {})
 
 
+def versioned_formset(formset_class):
+    """`formset_class` with the inline version check mixed in (as is if it has it already).
+
+    Both `clean` methods run: the version check's, then the formset's own.
+    """
+    if issubclass(formset_class, VersionCheckedInlineFormSet):
+        return formset_class
+    return type(formset_class.__name__, (VersionCheckedInlineFormSet, formset_class), {})
+
+
 class PublishingForm(forms.ModelForm):
     """Publishing without a publish date publishes now (the database refuses a published row without one)."""
 

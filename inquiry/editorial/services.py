@@ -24,7 +24,14 @@ class StaleVersions(Exception):
 
 
 class RevertError(Exception):
-    """The old version cannot be brought back as it is (its topic was deleted, its slug is taken …)."""
+    """The old version cannot be brought back as it is (its topic was deleted, its slug is taken …).
+
+    `problems` lists the details, when there are several (what a published guide would be left with).
+    """
+
+    def __init__(self, message, problems=()):
+        super().__init__(message)
+        self.problems = list(problems)
 
 
 @dataclass
@@ -38,10 +45,12 @@ def _lock(model, pks):
 
 
 @transaction.atomic
-def revert_to_version(*, model, pk, record, seen_version, user, keep_fields=()):
+def revert_to_version(*, model, pk, record, seen_version, user, keep_fields=(), validate=None):
     """Make object `pk` hold what historical `record` holds again, as a new version by `user`.
 
     `keep_fields` stay as they are now (a user who may not publish cannot revert the status).
+    `validate(obj)` runs once the reverted object is saved, inside this transaction, for rules that
+    span several rows (a published guide must stay sound); a ValidationError from it undoes the revert.
     Raises StaleVersions if the object is no longer at `seen_version`, RevertError if the old
     values are no longer valid.
     """
@@ -69,6 +78,12 @@ def revert_to_version(*, model, pk, record, seen_version, user, keep_fields=()):
             getattr(current, m2m_field.name).set(target._default_manager.filter(pk__in=ids))
     finally:
         del current.skip_history_when_saving
+    if validate is not None:
+        try:
+            validate(current)
+        except ValidationError as error:
+            # Raised inside the atomic block, so everything written above is rolled back.
+            raise RevertError(error.messages[0], problems=error.messages[1:]) from error
     record_version(current, user=user, reason=_("Reverted to version %(version)s") % {"version": record.version})
     if old_slug and has_slug_route(model) and current.slug != old_slug:
         record_slug_change(obj=current, old_slug=old_slug)

@@ -1,9 +1,17 @@
+"""The guide in the editorial admin: history, compare and revert, version-checked forms and rows,
+publishing by Publishers only — and, on every path that writes, the guide's own rule: a published
+guide is never left with problems (a form, the answers on a question's page, one answer's own page,
+a revert, the publish action).
+"""
+
 import dataclasses
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms.models import BaseInlineFormSet
+from django.db import transaction
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -12,6 +20,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+
+from inquiry.editorial.admin import ChildAdminMixin, EditorialAdmin, EditorialInlineMixin, PublishingAdminMixin
+from inquiry.editorial.forms import VersionCheckedInlineFormSet
 
 from .checks import flow_problems
 from .diagrams import flow_diagram
@@ -39,6 +50,35 @@ def refuse_if_broken(flow, graph):
         )
 
 
+def locked_flow(flow_id):
+    """The flow as stored, its row locked until the transaction ends (where the database can lock rows).
+
+    Every check of a flow's graph takes this lock first, and the publish action locks the flows it
+    publishes: an edit of a flow's answers and the publishing of that flow cannot interleave.
+    """
+    queryset = Flow.objects.filter(pk=flow_id)
+    if transaction.get_connection().in_atomic_block:
+        queryset = queryset.select_for_update()
+    return queryset.first()
+
+
+def refuse_if_stored_flow_broken(flow_id):
+    """For a change already written (a revert): a ValidationError if the published flow now has problems."""
+    flow = locked_flow(flow_id)
+    if flow is not None:
+        refuse_if_broken(flow, flow_graph(flow))
+
+
+def choice_node(flow, slug, next_question, outcome):
+    """One answer as the engine sees it, from the values of a form (targets are model instances)."""
+    return ChoiceNode(
+        slug=slug,
+        next_question=next_question.slug if next_question else None,
+        outcome=outcome.slug if outcome else None,
+        outside=any(target is not None and target.flow_id != flow.pk for target in (next_question, outcome)),
+    )
+
+
 class FlowAdminForm(forms.ModelForm):
     class Meta:
         model = Flow
@@ -54,13 +94,16 @@ class FlowAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("status") != Flow.Status.PUBLISHED:
+        # For an Editor the status is shown, not edited (PublishingAdminMixin): an edit of a published
+        # guide is checked all the same.
+        status = cleaned.get("status") if "status" in self.fields else self.instance.status
+        if status != Flow.Status.PUBLISHED:
             return cleaned
-        if not cleaned.get("published_at"):
+        if "published_at" in self.fields and not cleaned.get("published_at"):
             cleaned["published_at"] = timezone.now()
-        first = cleaned.get("first_question")
+        first = cleaned.get("first_question") if "first_question" in self.fields else self.instance.first_question
         if self.instance.pk:
-            graph = flow_graph(self.instance)
+            graph = flow_graph(locked_flow(self.instance.pk))
             first_slug = first.slug if first is not None and first.flow_id == self.instance.pk else None
             graph = dataclasses.replace(graph, first_question=first_slug)
         else:
@@ -70,18 +113,41 @@ class FlowAdminForm(forms.ModelForm):
 
 
 @admin.register(Flow)
-class FlowAdmin(TranslationAdmin):
+class FlowAdmin(PublishingAdminMixin, EditorialAdmin, TranslationAdmin):
     form = FlowAdminForm
-    list_display = ["title", "slug", "status", "published_at", "map_link", "updated_at"]
+    list_display = [
+        "title",
+        "slug",
+        "status",
+        "published_at",
+        "last_reviewed_on",
+        "review_due",
+        "map_link",
+        "updated_at",
+    ]
     list_filter = ["status"]
     search_fields = ["title", "slug"]
-    readonly_fields = ["contents", "updated_at", "updated_by"]
+    readonly_fields = ["contents", "version", "updated_at", "updated_by"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "intro"]}),
         (_("Questions and outcomes"), {"fields": ["first_question", "contents"]}),
-        (_("Publishing"), {"fields": ["status", "published_at", "order"]}),
-        (_("Changes"), {"fields": ["updated_at", "updated_by"]}),
+        (_("Publishing"), {"fields": ["status", "published_at", "last_reviewed_on", "reviewed_by", "order"]}),
+        (_("Changes"), {"fields": ["version", "updated_at", "updated_by"]}),
     ]
+
+    def check_publishable(self, obj):
+        problems = flow_problems(flow_graph(obj))
+        if problems:
+            raise ValidationError(
+                [
+                    gettext("“%(title)s” was not published: it has the problems below. See its map.")
+                    % {"title": obj.title},
+                    *[problem.message for problem in problems],
+                ]
+            )
+
+    def validate_revert(self, obj):
+        refuse_if_broken(obj, flow_graph(obj))
 
     def get_urls(self):
         return [
@@ -152,13 +218,17 @@ class FlowAdmin(TranslationAdmin):
         return TemplateResponse(request, "admin/guide/flow/map.html", context)
 
 
-class ChoiceFormSet(BaseInlineFormSet):
-    """Choices are checked together with their question: a published flow must stay sound."""
+class ChoiceFormSet(VersionCheckedInlineFormSet):
+    """Choices are checked together with their question: a published flow must stay sound.
+
+    The rows' version check (VersionCheckedInlineFormSet, and each row's form) runs first; the graph
+    is checked only when every row is valid and current.
+    """
 
     def clean(self):
         super().clean()
         question = self.instance
-        flow = question.flow if question.flow_id else None
+        flow = locked_flow(question.flow_id) if question.flow_id else None
         if flow is None or flow.status != Flow.Status.PUBLISHED or any(self.errors):
             return
         nodes = []
@@ -166,24 +236,14 @@ class ChoiceFormSet(BaseInlineFormSet):
             data = getattr(form, "cleaned_data", None)
             if not data or data.get("DELETE") or not data.get("slug"):
                 continue
-            target_question, target_outcome = data.get("next_question"), data.get("outcome")
-            nodes.append(
-                ChoiceNode(
-                    slug=data["slug"],
-                    next_question=target_question.slug if target_question else None,
-                    outcome=target_outcome.slug if target_outcome else None,
-                    outside=any(
-                        target is not None and target.flow_id != flow.pk for target in (target_question, target_outcome)
-                    ),
-                )
-            )
+            nodes.append(choice_node(flow, data["slug"], data.get("next_question"), data.get("outcome")))
         original = (
             Question.objects.filter(pk=question.pk).values_list("slug", flat=True).first() if question.pk else None
         )
         refuse_if_broken(flow, replace_question(flow_graph(flow), original, QuestionNode(question.slug, nodes)))
 
 
-class ChoiceInline(TranslationTabularInline):
+class ChoiceInline(EditorialInlineMixin, TranslationTabularInline):
     model = Choice
     formset = ChoiceFormSet
     fk_name = "question"
@@ -210,18 +270,104 @@ class ChoiceInline(TranslationTabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(TranslationAdmin):
+class QuestionAdmin(EditorialAdmin, TranslationAdmin):
     list_display = ["prompt", "slug", "flow", "order", "updated_at"]
     list_filter = ["flow"]
     list_select_related = ["flow"]
     search_fields = ["prompt", "slug"]
     inlines = [ChoiceInline]
-    readonly_fields = ["updated_at", "updated_by"]
-    fields = ["flow", "slug", "prompt", "hint", "why_we_ask", "order", "updated_at", "updated_by"]
+    readonly_fields = ["version", "updated_at", "updated_by"]
+    fields = ["flow", "slug", "prompt", "hint", "why_we_ask", "order", "version", "updated_at", "updated_by"]
 
     def get_readonly_fields(self, request, obj=None):
         # Moving a question to another guide would cut the links that lead to it.
-        return [*self.readonly_fields, "flow"] if obj is not None else self.readonly_fields
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, "flow"] if obj is not None else readonly
+
+    def validate_revert(self, obj):
+        refuse_if_stored_flow_broken(obj.flow_id)
+
+
+class ChoiceAdminForm(forms.ModelForm):
+    """One answer on its own page (for its history and revert): checked with its question's other answers."""
+
+    class Meta:
+        model = Choice
+        fields = ["order", "slug", "label", "hint", "next_question", "outcome"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        flow_id = self.instance.question.flow_id if self.instance.question_id else None
+        # Offer only the questions and outcomes of the answer's own guide.
+        if "next_question" in self.fields and flow_id is not None:
+            self.fields["next_question"].queryset = Question.objects.filter(flow_id=flow_id)
+        if "outcome" in self.fields and flow_id is not None:
+            self.fields["outcome"].queryset = Outcome.objects.filter(flow_id=flow_id)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors or not self.instance.question_id:
+            return cleaned
+        question = self.instance.question
+        flow = locked_flow(question.flow_id)
+        if flow is None or flow.status != Flow.Status.PUBLISHED:
+            return cleaned
+        nodes = []
+        for choice in question.choices.select_related("next_question", "outcome").order_by("order", "id"):
+            if choice.pk == self.instance.pk:
+                values = (cleaned.get("slug"), cleaned.get("next_question"), cleaned.get("outcome"))
+            else:
+                values = (choice.slug, choice.next_question, choice.outcome)
+            nodes.append(choice_node(flow, *values))
+        refuse_if_broken(flow, replace_question(flow_graph(flow), question.slug, QuestionNode(question.slug, nodes)))
+        return cleaned
+
+
+@admin.register(Choice)
+class ChoiceAdmin(ChildAdminMixin, EditorialAdmin, TranslationAdmin):
+    """Answers are edited on their question's page; this gives each its history and revert.
+
+    Adding and deleting stay on the question's page, where the answers are checked together.
+    """
+
+    form = ChoiceAdminForm
+    list_display = ["label", "slug", "question", "order"]
+    list_select_related = ["question"]
+    readonly_fields = ["question", "version", "updated_at", "updated_by"]
+    fields = [
+        "question",
+        "order",
+        "slug",
+        "label",
+        "hint",
+        "next_question",
+        "outcome",
+        "version",
+        "updated_at",
+        "updated_by",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_view(self, request, object_id, extra_context=None):
+        choice = self.get_object(request, object_id)
+        if choice is None or not self.has_delete_permission(request, choice):
+            return super().delete_view(request, object_id, extra_context)
+        self.message_user(
+            request,
+            gettext("Delete an answer on its question's page, where the guide's answers are checked together."),
+            messages.INFO,
+        )
+        return HttpResponseRedirect(reverse("admin:guide_question_change", args=[quote(choice.question_id)]))
+
+    def validate_revert(self, obj):
+        refuse_if_stored_flow_broken(obj.question.flow_id)
 
 
 class OutcomeAdminForm(forms.ModelForm):
@@ -233,20 +379,32 @@ class OutcomeAdminForm(forms.ModelForm):
         cleaned = super().clean()
         flow, slug = cleaned.get("flow"), cleaned.get("slug")
         if self.instance.pk is None and flow is not None and slug:
+            flow = locked_flow(flow.pk)
             graph = flow_graph(flow)
             refuse_if_broken(flow, dataclasses.replace(graph, outcomes=(*graph.outcomes, slug)))
         return cleaned
 
 
-class OutcomeProcedureInline(admin.TabularInline):
+class OutcomeProcedureInline(EditorialInlineMixin, admin.TabularInline):
     model = OutcomeProcedure
     extra = 1
     fields = ["order", "procedure"]
     autocomplete_fields = ["procedure"]
 
 
+@admin.register(OutcomeProcedure)
+class OutcomeProcedureAdmin(ChildAdminMixin, EditorialAdmin):
+    """An outcome's procedures are edited on its page; this gives each row its history and revert."""
+
+    list_display = ["procedure", "outcome", "order"]
+    list_select_related = ["procedure", "outcome"]
+    autocomplete_fields = ["procedure"]
+    readonly_fields = ["outcome", "version", "updated_at", "updated_by"]
+    fields = ["outcome", "order", "procedure", "version", "updated_at", "updated_by"]
+
+
 @admin.register(Outcome)
-class OutcomeAdmin(TranslationAdmin):
+class OutcomeAdmin(EditorialAdmin, TranslationAdmin):
     form = OutcomeAdminForm
     list_display = ["heading", "slug", "flow", "account_state", "updated_at"]
     list_filter = ["flow"]
@@ -254,12 +412,16 @@ class OutcomeAdmin(TranslationAdmin):
     search_fields = ["heading", "slug", "what_happened"]
     autocomplete_fields = ["account_state", "citations", "faq_articles"]
     inlines = [OutcomeProcedureInline]
-    readonly_fields = ["updated_at", "updated_by"]
+    readonly_fields = ["version", "updated_at", "updated_by"]
     fieldsets = [
         (None, {"fields": ["flow", "slug", "heading", "what_happened"]}),
         (_("What it is about"), {"fields": ["account_state", "citations", "faq_articles"]}),
-        (_("Changes"), {"fields": ["updated_at", "updated_by"]}),
+        (_("Changes"), {"fields": ["version", "updated_at", "updated_by"]}),
     ]
 
     def get_readonly_fields(self, request, obj=None):
-        return [*self.readonly_fields, "flow"] if obj is not None else self.readonly_fields
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, "flow"] if obj is not None else readonly
+
+    def validate_revert(self, obj):
+        refuse_if_stored_flow_broken(obj.flow_id)

@@ -8,10 +8,16 @@ class GuideConfig(AppConfig):
     verbose_name = _("Guided inquiries")
 
     def ready(self):
+        from inquiry.core.redirects import register_slug_route
         from inquiry.law.citations import register_citing_kind
 
         from . import checks  # noqa: F401 - registers the system check over published flows
         from .models import Flow, Outcome
+
+        # A flow's new slug moves its start page and every question, answer and outcome page under it.
+        # (Old question, answer and outcome slugs are followed by the views: see views.FlowPageView.)
+        for url_name in ("guide:start", "guide:question", "guide:answer", "guide:outcome"):
+            register_slug_route(url_name, model=Flow, kwarg="flow_slug")
 
         register_citing_kind(
             label=_("Guided answers"),

@@ -4,6 +4,7 @@ Flows are data, edited in the admin. The graph they form is checked (`checks.py`
 published, and walked by the pure functions in `engine.py`.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import models
@@ -59,6 +60,17 @@ class Flow(EditableContent):
     published_at = models.DateTimeField(
         _("publish date"), null=True, blank=True, help_text=_("Hidden from the public until this time.")
     )
+    # A guide tells people what happened to their money: like an FAQ article, someone checks it
+    # against the rules regularly, and the admin lists the guides due for that (SOCSEC_REVIEW_AFTER_MONTHS).
+    last_reviewed_on = models.DateField(_("last reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     objects = FlowQuerySet.as_manager()
@@ -67,6 +79,9 @@ class Flow(EditableContent):
         ordering = ["order", "id"]
         verbose_name = _("guided inquiry")
         verbose_name_plural = _("guided inquiries")
+        # Editors draft and preview a guide (and its questions, answers and outcomes); only a Publisher
+        # (or a superuser) makes it public.
+        permissions = [("publish_flow", _("Can publish and unpublish guided inquiries"))]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
@@ -170,8 +185,12 @@ class Outcome(EditableContent):
         return reverse("guide:outcome", kwargs={"flow_slug": self.flow.slug, "outcome_slug": self.slug})
 
 
-class OutcomeProcedure(models.Model):
-    """A procedure to follow for an outcome, in the order the visitor should follow them."""
+class OutcomeProcedure(EditableContent):
+    """A procedure to follow for an outcome, in the order the visitor should follow them.
+
+    Content in its own right (edited as rows of the outcome's page): each row has its version, so two
+    editors reordering the same outcome's procedures cannot overwrite each other, and its history.
+    """
 
     outcome = models.ForeignKey(
         Outcome, verbose_name=_("outcome"), on_delete=models.CASCADE, related_name="procedure_links"

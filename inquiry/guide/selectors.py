@@ -3,6 +3,7 @@
 Each function costs a fixed number of queries, whatever the size of the flow.
 """
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -12,8 +13,12 @@ from django.shortcuts import get_object_or_404
 from inquiry.faq.models import Article
 from inquiry.law.models import LawArticle
 
-from .engine import ChoiceNode, FlowGraph, QuestionNode
+from .engine import OUTCOME, QUESTION, ChoiceNode, FlowGraph, QuestionNode
 from .models import Choice, Flow, Outcome, OutcomeProcedure, Question
+
+# What could be a slug that a row once had: anything else (10 kB of junk, broken bytes) is not looked up.
+OLD_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,100}")
+MAX_OLD_SLUGS = 20
 
 
 def graph_from_models(flow, questions, choices, outcomes) -> FlowGraph:
@@ -90,13 +95,18 @@ def published_flows():
     )
 
 
-def published_flow(slug):
-    return get_object_or_404(Flow.objects.published().select_related("first_question"), slug=slug)
+def _flows(include_drafts):
+    """Published flows; every flow for staff previewing drafts."""
+    return Flow.objects.all() if include_drafts else Flow.objects.published()
 
 
-def flow_for_pages(slug) -> FlowForPages:
+def published_flow(slug, include_drafts=False):
+    return get_object_or_404(_flows(include_drafts).select_related("first_question"), slug=slug)
+
+
+def flow_for_pages(slug, include_drafts=False) -> FlowForPages:
     """Four queries: the flow, its questions, their choices, its outcomes."""
-    flow = get_object_or_404(Flow.objects.published(), slug=slug)
+    flow = get_object_or_404(_flows(include_drafts), slug=slug)
     questions = list(
         Question.objects.filter(flow=flow).prefetch_related(
             Prefetch("choices", queryset=Choice.objects.order_by("order", "id"))
@@ -133,3 +143,69 @@ def outcome_for_page(flow, slug):
     prefetch_related_objects(procedures, "steps")
     outcome.ordered_procedures = procedures
     return outcome
+
+
+def current_slugs(model, scope_field, wanted):
+    """{(scope id, old slug): current slug} for rows of `model` that had an old slug before being renamed.
+
+    `wanted` holds (scope id, old slug) pairs, the scope being the field within which slugs are unique
+    (`flow_id` for questions and outcomes, `question_id` for answers). Read from the history, where
+    each version keeps the slug it had, so renamed rows are found without a table of their own.
+    Two queries; when several rows once used a slug, the latest to use it wins.
+    """
+    if not wanted:
+        return {}
+    owners = {}
+    history = model.history.filter(
+        **{f"{scope_field}__in": {scope for scope, _ in wanted}, "slug__in": {slug for _, slug in wanted}}
+    )
+    for scope, slug, pk in history.order_by("history_date", "history_id").values_list(scope_field, "slug", "id"):
+        if (scope, slug) in wanted:
+            owners[(scope, slug)] = pk
+    current = {
+        pk: (scope, slug)
+        for pk, scope, slug in model.objects.filter(pk__in=set(owners.values())).values_list("pk", scope_field, "slug")
+    }
+    return {
+        key: current[pk][1]
+        for key, pk in owners.items()
+        if pk in current and current[pk][0] == key[0] and current[pk][1] != key[1]
+    }
+
+
+def _old_slugs(pairs):
+    """The (scope, slug) pairs worth looking up, a bounded number of them."""
+    return set(sorted(pair for pair in pairs if OLD_SLUG.fullmatch(pair[1]))[:MAX_OLD_SLUGS])
+
+
+def renamed_address(pages: FlowForPages, kind, page_slug, answers):
+    """(page slug, answers) under the current slugs if the address names a question, answer or outcome
+    of this flow that has since been renamed; None if nothing in it was renamed.
+
+    No query when every slug in the address is current (any link the site made since); at most six
+    when some are not. What is still unknown is left as it is, for the engine to drop.
+    """
+    graph, flow_id = pages.graph, pages.flow.pk
+    unknown = {(flow_id, key) for key, _ in answers if graph.question(key) is None}
+    if kind == QUESTION and graph.question(page_slug) is None:
+        unknown.add((flow_id, page_slug))
+    questions = {old: new for (_, old), new in current_slugs(Question, "flow_id", _old_slugs(unknown)).items()}
+    outcomes = {}
+    if kind == OUTCOME and not graph.has_outcome(page_slug):
+        found = current_slugs(Outcome, "flow_id", _old_slugs({(flow_id, page_slug)}))
+        outcomes = {old: new for (_, old), new in found.items()}
+    answers = [(questions.get(key, key), value) for key, value in answers]
+    unknown_choices = {
+        (pages.questions[key].pk, value)
+        for key, value in answers
+        if graph.question(key) is not None and graph.question(key).choice(value) is None
+    }
+    choices = current_slugs(Choice, "question_id", _old_slugs(unknown_choices))
+    if not (questions or outcomes or choices):
+        return None
+    answers = [
+        (key, choices.get((pages.questions[key].pk, value), value) if key in pages.questions else value)
+        for key, value in answers
+    ]
+    renamed = questions if kind == QUESTION else outcomes
+    return renamed.get(page_slug, page_slug), answers

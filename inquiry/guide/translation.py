@@ -1,6 +1,8 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Choice, Flow, Outcome, Question
+from inquiry.editorial.history import track_history
+
+from .models import Choice, Flow, Outcome, OutcomeProcedure, Question
 
 
 @register(Flow)
@@ -21,3 +23,13 @@ class ChoiceTranslation(TranslationOptions):
 @register(Outcome)
 class OutcomeTranslation(TranslationOptions):
     fields = ("heading", "what_happened", "what_happened_html")
+
+
+# After the translations, so the history copies every language's fields (see track_history).
+track_history(Flow)
+track_history(Question)
+track_history(Choice)
+# An outcome's procedures are ordered rows (OutcomeProcedure), content with their own history: a
+# many-to-many history would keep which procedures, but not in what order.
+track_history(Outcome, m2m_fields=["citations", "faq_articles"])
+track_history(OutcomeProcedure)

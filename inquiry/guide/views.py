@@ -1,5 +1,16 @@
 """The guide's pages. Each is a function of (flow, answers in the query string): the engine decides
-whether to show the page or send the visitor on, and these views only load data and render."""
+whether to show the page or send the visitor on, and these views only load data and render.
+
+Staff who may see guides in the admin also see draft guides at these addresses, as a preview
+(inquiry.editorial.preview); everyone else gets a 404 for a draft.
+
+Renamed slugs. A flow's old slug answers with a 301 (SlugRedirect, registered in apps.py). A question,
+answer or outcome slug is part of the page address and of shared answers (`?question=answer`); an
+address that names one the flow no longer has is looked up in the history, and if the row was
+renamed the visitor gets a 301 to the same page under the current names. Whatever is still unknown
+after that is left to the engine, which drops it and sends the visitor to the first question that
+needs an answer (or gives a 404 for a page that never existed): an old link never gives a 500.
+"""
 
 from urllib.parse import urlencode
 
@@ -8,9 +19,12 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.generic import TemplateView
 
+from inquiry.editorial.preview import PreviewMixin, mark_as_preview
+
 from . import engine
 from .engine import OUTCOME, QUESTION, Node
-from .selectors import flow_for_pages, outcome_for_page, published_flow, published_flows
+from .models import Flow
+from .selectors import flow_for_pages, outcome_for_page, published_flow, published_flows, renamed_address
 
 
 def query_answers(request):
@@ -32,17 +46,18 @@ class GuideIndexView(TemplateView):
         return super().get_context_data(flows=published_flows(), **kwargs)
 
 
-class FlowStartView(TemplateView):
+class FlowStartView(PreviewMixin, TemplateView):
     template_name = "guide/start.html"
 
     def get_context_data(self, **kwargs):
-        flow = published_flow(self.kwargs["flow_slug"])
+        flow = published_flow(self.kwargs["flow_slug"], include_drafts=self.can_preview(Flow))
+        self.preview = not flow.is_public
         first = flow.first_question
         start_url = page_url(flow.slug, Node(QUESTION, first.slug)) if first else None
         return super().get_context_data(flow=flow, start_url=start_url, **kwargs)
 
 
-class FlowPageView(TemplateView):
+class FlowPageView(PreviewMixin, TemplateView):
     """Shared by the question, answer and outcome pages: act on the engine's decision."""
 
     page_kind = QUESTION
@@ -51,15 +66,35 @@ class FlowPageView(TemplateView):
         return engine.resolve_page(pages.graph, answers, Node(self.page_kind, self.kwargs[f"{self.page_kind}_slug"]))
 
     def get(self, request, *args, **kwargs):
-        pages = flow_for_pages(kwargs["flow_slug"])
-        decision = self.decide(pages, query_answers(request))
+        pages = flow_for_pages(kwargs["flow_slug"], include_drafts=self.can_preview(Flow))
+        self.preview = not pages.flow.is_public
+        answers = query_answers(request)
+        renamed = self.renamed_url(pages, answers)
+        if renamed is not None:
+            return self.redirect(renamed, permanent=True)
+        decision = self.decide(pages, answers)
         if decision.action == engine.NOT_FOUND:
             raise Http404("No such page in this guide.")
         if decision.action == engine.REDIRECT:
-            return redirect(page_url(pages.flow.slug, decision.node, decision.answers))
+            return self.redirect(page_url(pages.flow.slug, decision.node, decision.answers))
         status = 400 if decision.action == engine.NEEDS_ANSWER else 200
         context = self.get_context_data(pages=pages, decision=decision, **self.page_context(pages, decision))
         return self.render_to_response(context, status=status)
+
+    def redirect(self, url, permanent=False):
+        response = redirect(url, permanent=permanent)
+        # A preview's redirect is no more public than the preview (and must not be cached either).
+        return mark_as_preview(response) if self.preview else response
+
+    def renamed_url(self, pages, answers):
+        """This address under the current slugs, if it names a question, answer or outcome since renamed."""
+        kind = self.page_kind
+        renamed = renamed_address(pages, kind, self.kwargs[f"{kind}_slug"], answers)
+        if renamed is None:
+            return None
+        page_slug, answers = renamed
+        url = reverse(self.request.resolver_match.view_name, kwargs={**self.kwargs, f"{kind}_slug": page_slug})
+        return f"{url}?{urlencode(answers)}" if answers else url
 
     def answered(self, pages, answers, all_answers):
         """The "your answers" list: each answer with a link to change it that keeps the others."""

@@ -24,13 +24,21 @@ def test_the_groups_exist_with_their_permissions():
         ("cards", "statetransition"),
         ("faq", "topic"),
         ("faq", "article"),
+        ("guide", "flow"),
+        ("guide", "question"),
+        ("guide", "choice"),
+        ("guide", "outcome"),
+        ("guide", "outcomeprocedure"),
     ]:
         for action in ("add", "change", "view"):
             assert (app_label, f"{action}_{model}") in editor
     assert ("faq", "publish_article") not in editor
     assert ("faq", "delete_article") not in editor
     assert ("cards", "delete_procedurestep") in editor  # removing a step is part of editing a procedure
-    assert publisher == editor | {("faq", "publish_article")}
+    assert ("guide", "publish_flow") not in editor
+    assert ("guide", "delete_choice") in editor and ("guide", "delete_outcomeprocedure") in editor
+    assert ("guide", "delete_flow") not in editor and ("guide", "delete_question") not in editor
+    assert publisher == editor | {("faq", "publish_article"), ("guide", "publish_flow")}
     assert not any(app_label in ("auth", "axes", "sessions", "admin") for app_label, _codename in publisher)
 
 

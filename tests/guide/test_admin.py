@@ -30,6 +30,8 @@ def flow_form(flow, **changes):
         "published_at_0": "",
         "published_at_1": "",
         "order": flow.order,
+        # The version the form was opened at, as the admin's form carries it (no lost edits).
+        "seen_version": flow.version if flow.pk else "",
     }
     if flow.published_at:
         local = timezone.localtime(flow.published_at)
@@ -48,6 +50,7 @@ def question_form(question, choices, **changes):
         "why_we_ask_zh_hans": question.why_we_ask_zh_hans,
         "why_we_ask_en": question.why_we_ask_en,
         "order": question.order,
+        "seen_version": question.version if question.pk else "",
         "choices-TOTAL_FORMS": len(choices),
         "choices-INITIAL_FORMS": sum(1 for c in choices if c.get("id")),
         "choices-MIN_NUM_FORMS": 0,
@@ -73,6 +76,7 @@ def existing_choices(question):
             "order": c.order,
             "next_question": c.next_question_id or "",
             "outcome": c.outcome_id or "",
+            "seen_version": c.version,
         }
         for c in question.choices.all()
     ]
