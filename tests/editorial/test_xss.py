@@ -2,14 +2,19 @@
 
 import re
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from django.test import Client
 
 from inquiry.cards.models import Account, AccountState, Procedure
 from inquiry.faq.models import Article
+from inquiry.guide.engine import canonical_answers, enumerate_paths
+from inquiry.guide.models import Flow, Outcome, Question
+from inquiry.guide.selectors import flow_graph
 from inquiry.law.models import Law, LawArticle
+from tests.guide.flows import MAIN
+from tests.support.html_safety import executable_markup
 
 from .conftest import SEED, form_data, in_english
 from .xss_payloads import PAYLOADS, SHORT_PAYLOADS
@@ -39,6 +44,9 @@ def save_payloads(client, obj, counter):
     for name in list(form):
         if not TRANSLATED.match(name) or isinstance(form[name], list):
             continue
+        row = re.match(r"^(.+-\d+)-", name)
+        if row and not form.get(f"{row.group(1)}-id"):
+            continue  # a blank row for adding one stays blank
         if name in limits:
             choices = [payload for payload in SHORT_PAYLOADS if len(payload) <= limits[name]]
             form[name] = choices[(counter + filled) % len(choices)]
@@ -87,7 +95,24 @@ def public_urls():
     urls += [f"/card/procedures/{procedure.slug}/" for procedure in Procedure.objects.all()]
     urls += [f"/law/{law.slug}/" for law in Law.objects.all()]
     urls += [f"/law/{article.law.slug}/{article.number}/" for article in LawArticle.objects.filter(summary_en__gt="")]
+    urls += guide_urls()
     return [f"/{lang}{url}" for lang in ("zh-hans", "en") for url in urls]
+
+
+def guide_urls():
+    """The guide's index and start pages, every question page along every path, every outcome page."""
+    urls = ["/guide/"]
+    for flow in Flow.objects.published():
+        base = f"/guide/{flow.slug}"
+        graph = flow_graph(flow)
+        urls.append(f"{base}/")
+        pages = set()
+        for path, _outcome in enumerate_paths(graph):
+            for index, answer in enumerate(path):
+                pages.add((answer.question, tuple(path[:index])))
+        urls += [f"{base}/{question}/?{urlencode(answers)}" for question, answers in sorted(pages)]
+        urls += [f"{base}/result/{slug}/?{urlencode(answers)}" for slug, answers in canonical_answers(graph).items()]
+    return urls
 
 
 @pytest.mark.django_db
@@ -102,16 +127,26 @@ def test_payloads_in_every_text_field_leave_no_executable_markup(superuser, clie
         *AccountState.objects.filter(transitions_out__isnull=False).distinct(),
         Law.objects.get(slug="social-insurance-law"),
         *seed.citations.all(),
+        # The guide: the flow, every question with its answers (inline), outcomes with procedures and law.
+        Flow.objects.get(slug=MAIN),
+        *Question.objects.filter(flow__slug=MAIN),
+        *Outcome.objects.filter(flow__slug=MAIN, slug__in=["deposit-not-activated", "check-activation"]),
     ]
     filled = sum(save_payloads(client, obj, index) for index, obj in enumerate(targets))
-    assert filled > 60  # every language of every text field on those pages, inlines included
+    assert filled > 200  # every language of every text field on those pages, inlines included
+
+    # The guide's Markdown was rendered on save with nothing executable in it.
+    flow = Flow.objects.get(slug=MAIN)
+    outcome = Outcome.objects.get(flow=flow, slug="deposit-not-activated")
+    for html in (flow.intro_html_en, flow.intro_html_zh_hans, outcome.what_happened_html_en):
+        assert "alert(1)" in html and executable_markup(html) == []
 
     # The Markdown was rendered on save, and the payloads are on the pages as text (the test is not empty).
     seed.refresh_from_db()
     assert "alert(1)" in seed.body_html_en and "<script" not in seed.body_html_en
 
     public = Client()
-    checked = 0
+    checked, guide_pages = 0, []
     for url in public_urls():
         response = public.get(url)
         assert response.status_code == 200, url
@@ -122,7 +157,10 @@ def test_payloads_in_every_text_field_leave_no_executable_markup(superuser, clie
         for link in parser.external_links:
             assert "noopener" in (link.get("rel") or ""), (url, link)
         checked += "alert(1)" in html
+        if f"/guide/{MAIN}/" in url:
+            guide_pages.append("alert(1)" in html)
     assert checked >= 10
+    assert len(guide_pages) >= 50 and all(guide_pages)  # every page of the edited guide shows payloads, inert
     # The one harmless external link in the payloads survives, with rel="noopener".
     html = public.get(f"/en/faq/{SEED}/").content.decode()
     assert re.search(r'<a href="https://example.org/page" rel="[^"]*noopener[^"]*">an external link</a>', html)
