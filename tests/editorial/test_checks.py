@@ -20,3 +20,26 @@ def test_a_plain_model_admin_for_content_is_reported():
         admin.site.unregister(Topic)
         admin.site._registry[Topic] = original
     assert ids == ["editorial.E001"]
+
+
+def test_an_inline_with_a_formset_of_its_own_keeps_the_version_check():
+    """The guide's answers have a formset with a graph check; the rows' version check runs as well."""
+    from django.forms.models import BaseInlineFormSet
+
+    from inquiry.cards.models import Procedure, ProcedureStep
+    from inquiry.editorial.admin import EditorialInlineMixin
+    from inquiry.editorial.forms import VersionCheckedInlineFormSet
+    from inquiry.guide.admin import ChoiceFormSet, ChoiceInline
+    from inquiry.guide.models import Question
+
+    class OwnFormSet(BaseInlineFormSet):
+        pass
+
+    class StepInline(EditorialInlineMixin, admin.TabularInline):
+        model = ProcedureStep
+        formset = OwnFormSet
+
+    formset = StepInline(Procedure, admin.site).formset
+    assert issubclass(formset, VersionCheckedInlineFormSet) and issubclass(formset, OwnFormSet)
+    assert ChoiceInline(Question, admin.site).formset is ChoiceFormSet
+    assert issubclass(ChoiceFormSet, VersionCheckedInlineFormSet)
