@@ -29,6 +29,10 @@ class VersionConflict:
     base: object = None  # the historical record of the version the editor started from
     deleted: bool = False
     changes: list = field(default_factory=list)
+    # Filled when the form is re-rendered: their changes taken in where the editor had not touched the
+    # field, and the fields both of them changed, which the editor must merge by hand.
+    taken_in: list = field(default_factory=list)
+    both_changed: list = field(default_factory=list)
 
     @property
     def who(self):
@@ -114,15 +118,107 @@ class VersionCheckedForm(forms.ModelForm):
         conflict = find_conflict(self.instance, seen)
         if conflict is not None:
             self.version_conflict = conflict
-            self.move_to_version(conflict.current_version)
+            self.move_to_version(conflict)
             raise forms.ValidationError(conflict_message(conflict), code="version_conflict")
         return cleaned
 
-    def move_to_version(self, version):
-        """Re-render with the newer version as the starting point: saving again after merging succeeds."""
+    def move_to_version(self, conflict):
+        """Re-render starting from the newer version, merged three ways, so that saving again is safe.
+
+        A field the editor left as it was when they opened the form takes the colleague's newer value (else
+        saving again would silently undo it); a field both changed keeps the editor's text and is marked,
+        to merge by hand; a field only the editor changed keeps the editor's text.
+        """
         data = self.data.copy()
-        data[self.add_prefix(SEEN_VERSION)] = str(version)
+        data[self.add_prefix(SEEN_VERSION)] = str(conflict.current_version)
+        if conflict.base is not None and conflict.theirs is not None:
+            for name, theirs in _their_changes(type(self.instance), conflict).items():
+                if name not in self.fields or name not in self.cleaned_data:
+                    continue
+                base = _base_value(type(self.instance), conflict, name)
+                mine = _comparable(self.cleaned_data[name])
+                if _same_value(mine, base):
+                    _write_value(data, self.add_prefix(name), self.fields[name], theirs)
+                    conflict.taken_in.append(self.fields[name].label or name)
+                elif not _same_value(mine, _comparable(theirs)):
+                    conflict.both_changed.append(self.fields[name].label or name)
+                    self.add_error(
+                        name,
+                        _(
+                            "Changed by you and by the other editor. Your text is kept here; theirs is shown "
+                            "in the changes above. Merge the two, then save."
+                        ),
+                    )
         self.data = data
+
+
+def _their_changes(model, conflict):
+    """{form field name: their value} for every field they changed since the editor's starting version."""
+    from .history import history_m2m_fields, m2m_values
+
+    values = {}
+    m2m_names = {m2m_field.name: m2m_field for m2m_field in history_m2m_fields(model)}
+    for change in conflict.changes:
+        if change.name in m2m_names:
+            records = [conflict.base, conflict.theirs]
+            values[change.name] = m2m_values(records, m2m_names[change.name]).get(conflict.theirs.history_id, set())
+        else:
+            model_field = model._meta.get_field(change.name)
+            values[change.name] = getattr(conflict.theirs, model_field.attname)
+    return values
+
+
+def _base_value(model, conflict, name):
+    from .history import history_m2m_fields, m2m_values
+
+    for m2m_field in history_m2m_fields(model):
+        if m2m_field.name == name:
+            return m2m_values([conflict.base], m2m_field).get(conflict.base.history_id, set())
+    return getattr(conflict.base, model._meta.get_field(name).attname)
+
+
+def _comparable(value):
+    """A cleaned form value in the shape a historical record holds: ids for objects, sets for many."""
+    if hasattr(value, "_meta"):
+        return value.pk
+    if hasattr(value, "values_list"):
+        return set(value.values_list("pk", flat=True))
+    if isinstance(value, (list, tuple, set)):
+        return {getattr(item, "pk", item) for item in value}
+    return value
+
+
+def _same_value(a, b):
+    if a in (None, "") and b in (None, ""):
+        return True
+    if isinstance(a, str) and isinstance(b, str):
+        return a.replace("\r\n", "\n") == b.replace("\r\n", "\n")
+    return a == b
+
+
+def _write_value(data, key, form_field, value):
+    """Put a stored value into submitted form data, in the shape the field's widget reads back."""
+    widget = form_field.widget
+    if isinstance(widget, forms.CheckboxInput):
+        if value:
+            data[key] = "on"
+        else:
+            data.pop(key, None)
+        return
+    if isinstance(value, set):
+        data.setlist(key, [str(item) for item in sorted(value)])
+        return
+    prepared = form_field.prepare_value(value)
+    if isinstance(widget, forms.MultiWidget):
+        parts = widget.decompress(prepared)
+        for suffix, subwidget, part in zip(widget.widgets_names, widget.widgets, parts, strict=False):
+            data[key + suffix] = subwidget.format_value(part) or ""
+        return
+    formatted = widget.format_value(prepared)
+    if isinstance(formatted, list):
+        data.setlist(key, formatted)
+    else:
+        data[key] = "" if formatted is None else str(formatted)
 
 
 class VersionCheckedInlineFormSet(BaseInlineFormSet):

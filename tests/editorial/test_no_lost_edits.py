@@ -18,6 +18,10 @@ def change_url(obj):
     return f"/admin/{obj._meta.app_label}/{obj._meta.model_name}/{obj.pk}/change/"
 
 
+def as_list(value):
+    return value if isinstance(value, list) else ([] if value is None else [value])
+
+
 def errors_of(response):
     return " ".join(re.findall(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', response.content.decode(), re.S))
 
@@ -81,6 +85,65 @@ def test_second_editor_is_refused_keeps_their_text_and_can_merge():
     assert saved[started_at + 2].history_user.username == "bob"
     history = alice.get(f"/admin/faq/article/{article.pk}/history/").content.decode()
     assert "alice" in history and "bob" in history
+
+
+@pytest.mark.django_db
+def test_saving_again_after_a_refusal_keeps_the_colleagues_changes_to_other_fields():
+    """Three-way: what Alice changed and Bob did not touch comes into Bob's form, so his next save keeps it."""
+    create_user("alice", groups=[EDITOR])
+    create_user("bob", groups=[EDITOR])
+    alice = sign_in(Client(), "alice")
+    bob = sign_in(Client(), "bob")
+    article = Article.objects.get(slug=SEED)
+    url = change_url(article)
+    alice_form = form_data(alice.get(url))
+    bob_form = form_data(bob.get(url))
+
+    from inquiry.law.models import LawArticle
+
+    extra = LawArticle.objects.filter(law__slug="social-insurance-law").exclude(faq_articles=article).first()
+    alice_form["title_en"] = "Alice's clearer question?"
+    alice_form["citations"] = [*as_list(alice_form.get("citations")), str(extra.pk)]
+    assert alice.post(url, alice_form).status_code == 302
+
+    bob_form["short_answer_en"] = "Bob's shorter answer."
+    refused = bob.post(url, bob_form)
+    assert refused.status_code == 200
+    html = refused.content.decode()
+    assert "Their changes to fields you had not touched are now in the form" in html
+    again = form_data(refused)
+    assert again["short_answer_en"] == "Bob's shorter answer."
+    assert again["title_en"] == "Alice's clearer question?"
+    assert str(extra.pk) in as_list(again.get("citations"))
+
+    # Bob saves again without touching anything: Alice's changes survive, Bob's is added.
+    saved = bob.post(url, again)
+    assert saved.status_code == 302, errors_of(saved)
+    article.refresh_from_db()
+    assert article.title_en == "Alice's clearer question?"
+    assert article.short_answer_en == "Bob's shorter answer."
+    assert article.citations.filter(pk=extra.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_field_both_editors_changed_is_marked_to_merge():
+    create_user("alice", groups=[EDITOR])
+    create_user("bob", groups=[EDITOR])
+    alice = sign_in(Client(), "alice")
+    bob = sign_in(Client(), "bob")
+    article = Article.objects.get(slug=SEED)
+    url = change_url(article)
+    alice_form = form_data(alice.get(url))
+    bob_form = form_data(bob.get(url))
+    alice_form["title_en"] = "Alice's title?"
+    assert alice.post(url, alice_form).status_code == 302
+    bob_form["title_en"] = "Bob's title?"
+    refused = bob.post(url, bob_form)
+    assert refused.status_code == 200
+    assert "Changed by you and by the other editor" in errors_of(refused)
+    assert form_data(refused)["title_en"] == "Bob's title?"
+    article.refresh_from_db()
+    assert article.title_en == "Alice's title?"
 
 
 @pytest.mark.django_db
