@@ -30,3 +30,9 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture
+def no_page_cache(settings):
+    """Turn the whole-page cache off, for tests that measure what rendering a page costs."""
+    settings.SOCSEC_PAGE_CACHE = False
