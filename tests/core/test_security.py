@@ -1,6 +1,7 @@
 """Production hardening: check --deploy, the refusal to start half-configured, headers, cookies, static files."""
 
 import http.cookiejar
+import os
 import re
 import secrets
 import subprocess
@@ -25,7 +26,9 @@ PRODUCTION_ENV = {
 
 
 def manage(env_overrides, *args):
-    env = {k: v for k, v in __import__("os").environ.items() if not k.startswith("PYTEST")}
+    # A clean environment, as on a server: nothing the test session set (the browser tests set
+    # DJANGO_ALLOW_ASYNC_UNSAFE, which check --deploy rightly refuses).
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.update(env_overrides)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=120
