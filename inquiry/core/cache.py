@@ -12,7 +12,7 @@ import threading
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -60,6 +60,25 @@ _breakers = {}
 _breakers_lock = threading.Lock()
 
 
+class _ReusingClient(RedisCacheClient):
+    """Django builds a new redis.Redis object for every cache call, which costs more than the call
+    itself (redis-py fills a table of ~170 response callbacks each time). One client per connection
+    pool is enough: redis.Redis objects are thread-safe and borrow a connection per command."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            if index not in self._pools:
+                self._pools[index] = self._pool_class.from_url(self._servers[index], **self._pool_options)
+            client = self._clients.setdefault(index, self._client(connection_pool=self._pools[index]))
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     """`RedisCache` whose every operation degrades to a miss when Redis fails.
 
@@ -74,6 +93,7 @@ class ResilientRedisCache(RedisCache):
         log_every = float(options.pop("log_every", 60))
         params["OPTIONS"] = options
         super().__init__(server, params)
+        self._class = _ReusingClient
         self._location = server if isinstance(server, str) else ",".join(server)
         with _breakers_lock:
             self._breaker = _breakers.setdefault(self._location, _Breaker(retry_after, log_every))
