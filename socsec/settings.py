@@ -217,6 +217,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # Scanners send made-up Host headers all day; Django answers 400 and would log a traceback each time.
+        "django.security.DisallowedHost": {"level": "CRITICAL"},
     },
 }
 
