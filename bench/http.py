@@ -95,13 +95,16 @@ def run_wrk(url, seconds, script=None, connections=CONNECTIONS, threads=2):
     return result
 
 
-def check_page(server, path, expect_cache=None):
+def check_page(server, path):
     status, headers, body = support.fetch(server.url(path), headers={"Accept-Encoding": "identity"})
     if status != 200:
         raise RuntimeError(f"{server.name}: {path} answered {status}")
-    if expect_cache and support.fetch(server.url(path))[1].get("X-Page-Cache") != expect_cache:
-        raise RuntimeError(f"{server.name}: {path} was expected to be a page-cache {expect_cache}")
     return body
+
+
+def served_from_cache(server, path):
+    support.fetch(server.url(path))
+    return support.fetch(server.url(path))[1].get("X-Page-Cache") == "hit"
 
 
 def pages_to_measure(server):
@@ -303,12 +306,16 @@ def main():
         if not feedback:
             say("NOTE: no feedback form on the FAQ article on this branch: the soak sends no feedback posts")
 
-        rows = []
+        rows, verdicts = [], []
         say(f"\n{args.seconds} s per run, {CONNECTIONS} connections, wrk -t2\n")
         for name, path, has_uncached in pages:
             modes = [("cached", cached)] + ([("uncached", uncached)] if has_uncached else [])
             for mode, server in modes:
-                check_page(server, path, expect_cache="hit" if mode == "cached" and has_uncached else None)
+                check_page(server, path)
+                if mode == "cached" and has_uncached:
+                    # A page that sets a cookie (a CSRF token in a form, say) is never cached: say so.
+                    hit = served_from_cache(server, path)
+                    verdicts.append((hit, f"{name}: served from the page cache on the second request"))
                 result = run_wrk(server.url(path), args.seconds)
                 label = mode if has_uncached else "-"
                 rows.append({"name": name, "mode": label if label != "-" else "cached", **result})
@@ -316,7 +323,7 @@ def main():
         baseline = rows[0]["rps"]
         say("")
         print_table(rows, baseline)
-        verdicts = judge(rows, baseline)
+        verdicts += judge(rows, baseline)
 
         if args.soak:
             verdicts += soak(cached, args.soak, guide, search, feedback, site.workdir)
