@@ -9,7 +9,7 @@ Served from the cache: anonymous GET and HEAD requests answered 200 by the site.
 anyone with a session (staff, previews, signed-in users), anyone with pending messages, other
 statuses (errors, redirects, forms with errors), responses that set cookies, responses marked
 `Cache-Control: private` or `no-store`, streaming responses, and responses whose content depends on
-more than the URL and language (a `Vary` on anything else, or a view that read the session).
+more than the URL and language (a `Vary` on anything else, or a view that wrote to the session).
 """
 
 import hashlib
@@ -79,8 +79,11 @@ class PageCacheMiddleware:
         vary = {part.strip().lower() for part in cc_delim_re.split(response.get("Vary", "")) if part.strip()}
         if vary - SAFE_VARY:
             return False
+        # Reading the (empty) session of a visitor without a session cookie changes nothing: every such
+        # visitor gets the same page. Writing to it makes the page theirs (and SessionMiddleware, which
+        # runs after this, will set a cookie).
         session = getattr(request, "session", None)
-        if session is not None and session.accessed:
+        if session is not None and session.modified:
             return False
         user = getattr(request, "user", None)
         return not (user is not None and user.is_authenticated)

@@ -252,3 +252,39 @@ def test_page_cache_can_be_turned_off(client, settings):
     settings.SOCSEC_PAGE_CACHE = False
     client.get(SEED_URL)
     assert "X-Page-Cache" not in client.get(SEED_URL)
+
+
+def _served_twice(view, path="/en/some-page/"):
+    """Two anonymous requests through the page cache in front of `view`; the second one's X-Page-Cache."""
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.test import RequestFactory
+
+    from inquiry.core.page_cache import PageCacheMiddleware
+
+    middleware = PageCacheMiddleware(view)
+    answers = []
+    for _ in range(2):
+        request = RequestFactory().get(path)
+        request.session = SessionStore()
+        request.LANGUAGE_CODE = "en"
+        answers.append(middleware(request))
+    return answers[1].get("X-Page-Cache")
+
+
+def test_a_page_that_only_reads_the_empty_session_is_cached():
+    from django.http import HttpResponse
+
+    def view(request):
+        return HttpResponse(f"seen before: {request.session.get('seen', False)}")
+
+    assert _served_twice(view) == "hit"
+
+
+def test_a_page_that_writes_to_the_session_is_not_cached():
+    from django.http import HttpResponse
+
+    def view(request):
+        request.session["seen"] = True
+        return HttpResponse("remembered you")
+
+    assert _served_twice(view) is None
