@@ -316,15 +316,22 @@ def discover_guide(server, lang="en", max_steps=8):
     journey = [start]
     status, _, body = fetch(server.url(start))
     path = start
-    for link in parse_page(body).links:  # the start page's button: the first question
+    start_page = parse_page(body)
+    for link in start_page.links:  # the start page's button: the first question
         if link.startswith(start) and link != start:
             path = link
             break
+    else:  # or a GET form (a "Start now" button)
+        for form in start_page.forms:
+            if form["method"] == "get" and form["action"].startswith(start) and form["action"] != start:
+                path = form["action"]
+                break
     question = None
     for _ in range(max_steps):
         status, headers, body = fetch(server.url(path))
         if status in (301, 302):
-            path = headers["Location"]
+            location = urllib.parse.urlsplit(headers["Location"])
+            path = location.path + (f"?{location.query}" if location.query else "")
             continue
         if status != 200:
             return None
