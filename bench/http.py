@@ -132,13 +132,23 @@ def pages_to_measure(server):
     return pages, notes, guide, search
 
 
-def print_table(rows, baseline_rps):
-    say(f"{'page':<26} {'mode':<9} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'x base':>7}")
+def print_table(rows, baseline):
+    say(
+        f"{'page':<26} {'mode':<9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} {'x base':>7}"
+        f" {'cpu ms/req':>10} {'x base cpu':>10} {'load':>5}"
+    )
     for row in rows:
         say(
-            f"{row['name']:<26} {row['mode']:<9} {row['rps']:>9.0f} {row['p50']:>8.2f} {row['p99']:>8.2f} "
-            f"{row['errors']:>7} {row['rps'] / baseline_rps:>7.2f}"
+            f"{row['name']:<26} {row['mode']:<9} {row['rps']:>8.0f} {row['p50']:>8.2f} {row['p99']:>8.2f} "
+            f"{row['errors']:>6} {row['rps'] / baseline['rps']:>7.2f} {row['cpu_ms']:>10.2f}"
+            f" {baseline['cpu_ms'] / row['cpu_ms']:>10.2f} {row['load']:>5.1f}"
         )
+    say(
+        "x base: throughput relative to the baseline. cpu ms/req: server CPU per request (the gunicorn master and"
+        " workers), which other programs on the machine do not change; x base cpu: the baseline's CPU per request"
+        " over this page's, i.e. the throughput ratio on an otherwise idle machine. load: the 1-minute load"
+        " average after the run (2 means both cores busy)."
+    )
 
 
 def judge(rows, baseline_rps):
@@ -316,14 +326,17 @@ def main():
                     # A page that sets a cookie (a CSRF token in a form, say) is never cached: say so.
                     hit = served_from_cache(server, path)
                     verdicts.append((hit, f"{name}: served from the page cache on the second request"))
+                cpu_before = server.cpu_seconds()
                 result = run_wrk(server.url(path), args.seconds)
+                # CPU per request: what the page costs the server, whatever else runs on the machine.
+                result["cpu_ms"] = (server.cpu_seconds() - cpu_before) * 1000 / max(result["requests"], 1)
+                result["load"] = os.getloadavg()[0]
                 label = mode if has_uncached else "-"
                 rows.append({"name": name, "mode": label if label != "-" else "cached", **result})
                 say(f"  measured {name} {mode}: {result['rps']:.0f} req/s")
-        baseline = rows[0]["rps"]
         say("")
-        print_table(rows, baseline)
-        verdicts += judge(rows, baseline)
+        print_table(rows, rows[0])
+        verdicts += judge(rows, rows[0]["rps"])
 
         if args.soak:
             verdicts += soak(cached, args.soak, guide, search, feedback, site.workdir)
