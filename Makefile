@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 LAW_DIR ?= ../shared/content
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test setup setup-dev migrate content laws browser lint bench clean
+.PHONY: run test setup setup-dev migrate content laws browser lint bench cluster clean
 
 $(VENV)/.runtime: requirements.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed (python3.11, python3.12 or python3.13 on PATH)."; exit 1; }
@@ -55,10 +55,16 @@ test: setup-dev browser
 
 lint: setup-dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 
+# HTTP benchmark (wrk) of the site under gunicorn with production settings; see bench/http.py.
 bench: setup-dev
 	$(PY) bench/http.py
+
+# Two instances behind nginx sharing PostgreSQL and Redis; see bench/cluster.py.
+cluster: setup-dev
+	$(PY) bench/cluster.py
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "axes",
+    "csp",
     "inquiry.core",
     "inquiry.editorial",
     "inquiry.law",
@@ -69,10 +70,17 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Answers load balancers' /healthz probes (by IP, plain HTTP) before host checks and the HTTPS redirect.
+    "inquiry.core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "inquiry.core.middleware.PermissionsPolicyMiddleware",
+    "inquiry.core.middleware.SiteCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After LocaleMiddleware (the page key holds the language); a cached page skips everything below.
+    "inquiry.core.page_cache.PageCacheMiddleware",
+    "inquiry.core.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -117,41 +125,54 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 elif _db["ENGINE"] == "django.db.backends.postgresql":
+    # psycopg 3's pool (Django >= 5.1): the dict goes to psycopg_pool.ConnectionPool. The pool replaces
+    # persistent connections, so CONN_MAX_AGE must stay 0. Each gunicorn thread holds at most one
+    # connection, so max_size >= GUNICORN_THREADS means nobody waits; `timeout` is then only how long a
+    # request waits for an unreachable database before the 503 page.
     _db["CONN_MAX_AGE"] = 0
+    # The pool checks a connection before lending it, so a database restart costs no failed request.
+    _db["CONN_HEALTH_CHECKS"] = True
     _db["OPTIONS"] = {
         "pool": {
             "min_size": int(os.environ.get("DB_POOL_MIN", "1")),
             "max_size": int(os.environ.get("DB_POOL_MAX", "10")),
-            "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "5")),
+            "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "3")),
         },
-        "connect_timeout": 3,
+        "connect_timeout": int(os.environ.get("DB_CONNECT_TIMEOUT", "3")),
     }
 if os.environ.get("TEST_DATABASE_NAME"):
     _db["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: Django's Redis cache when REDIS_URL is set, local memory otherwise.
+# Cache: Redis when REDIS_URL is set (shared by every server: the page cache and its generation live
+# there), through a subclass of Django's RedisCache that treats an unreachable Redis as a miss.
+# Without Redis, a file cache in var/: unlike local memory it is shared by all gunicorn workers on the
+# machine, so an edit retires cached pages in every worker at once.
 REDIS_URL = os.environ.get("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "inquiry.core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "socsec"),
             "TIMEOUT": 60 * 60 * 24,
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry_after": 5},
         }
     }
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "socsec",
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("CACHE_DIR", str(VAR_DIR / "cache")),
             "TIMEOUT": 60 * 60 * 24,
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+
+# Whole-page cache for anonymous visitors (inquiry/core/page_cache.py).
+SOCSEC_PAGE_CACHE = env_bool("SOCSEC_PAGE_CACHE", default=True)
+SOCSEC_PAGE_CACHE_SECONDS = int(os.environ.get("SOCSEC_PAGE_CACHE_SECONDS", str(60 * 60 * 24)))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -225,9 +246,84 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # Scanners send made-up Host headers all day; Django answers 400 and would log a traceback each time.
+        "django.security.DisallowedHost": {"level": "CRITICAL"},
     },
 }
 
 # Outside production, WhiteNoise serves straight from the source folders (no collectstatic needed).
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
+
+# --- Security headers and cookies ---------------------------------------------------------------
+# The same headers everywhere (so tests and a laptop see what production sends); the HTTPS-only ones in
+# production. `manage.py check --deploy` is clean with DJANGO_ENV=production (tests/core/test_security.py).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # no script reads it: the site has no JavaScript of its own
+LANGUAGE_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SOCSEC_PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+        "browsing-topics",
+    )
+)
+
+if PRODUCTION:
+    # TLS ends at the load balancer, which sends X-Forwarded-Proto; gunicorn trusts it from the
+    # addresses in FORWARDED_ALLOW_IPS (see socsec/gunicorn.conf.py), so Django sees HTTPS requests.
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+
+# Content-Security-Policy (django-csp 4): nothing inline, nothing from elsewhere. Bootstrap's CSS draws
+# a few icons as data: SVG images. No nonces, so cached pages stay valid for every visitor.
+from csp.constants import NONE, SELF  # noqa: E402 - kept next to the policy it builds
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    },
+}
+# The admin's own templates (and its add-ons) need a little more; these apply under /admin/ only.
+# Django's admin needs nothing. django-simple-history's history list has one inline style attribute
+# (`style="border-top: 0"`): allowed by its hash, nothing else inline.
+SOCSEC_ADMIN_PATH_PREFIX = "/admin/"
+SOCSEC_CSP_ADMIN_ALLOWANCES = {
+    "style-src-attr": ["'unsafe-hashes'", "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='"],
+}
+
+# --- Serving ---------------------------------------------------------------------------------------
+# bench/http.py measures against /bench/baseline, mounted only when this is set.
+SOCSEC_BENCH_VIEWS = env_bool("SOCSEC_BENCH_VIEWS", default=False)

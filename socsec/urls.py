@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
@@ -19,6 +20,9 @@ urlpatterns += i18n_patterns(
     path("guide/", include("inquiry.guide.urls")),
     prefix_default_language=True,
 )
+
+if settings.SOCSEC_BENCH_VIEWS:
+    urlpatterns.append(path("bench/baseline", core_views.bench_baseline, name="bench_baseline"))
 
 handler400 = "inquiry.core.views.bad_request"
 handler404 = "inquiry.core.views.page_not_found"

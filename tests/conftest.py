@@ -23,6 +23,15 @@ def site_content(transactional_db):
     load_site_content()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _leave_no_cache_keys_behind():
+    """With a shared Redis, remove this run's keys at the end (clear() deletes only our KEY_PREFIX)."""
+    yield
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache (the whole-page cache would otherwise leak between tests)."""
@@ -30,3 +39,9 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture
+def no_page_cache(settings):
+    """Turn the whole-page cache off, for tests that measure what rendering a page costs."""
+    settings.SOCSEC_PAGE_CACHE = False

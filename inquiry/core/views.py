@@ -1,30 +1,56 @@
+import logging
+import sys
+import time
+
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from .faults import is_database_unavailable
+
+logger = logging.getLogger(__name__)
+
+# Seconds a visitor (or a crawler) is asked to wait when the database is down.
+RETRY_AFTER_SECONDS = 30
 
 
 def healthz(request):
     """200 when the database answers; 503 when it does not. The cache is reported, not required."""
-    status = {"database": "ok", "cache": "ok"}
+    status = {"status": "ok", "database": "ok", "cache": "ok"}
+    started = time.perf_counter()
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:  # noqa: BLE001 - any failure to reach the database means "not ready"
         status["database"] = "unavailable"
-    try:
-        cache.set("healthz", "1", 5)
-        if cache.get("healthz") != "1":
-            status["cache"] = "unavailable"
-    except Exception:  # noqa: BLE001 - the site works without its cache, only slower
-        status["cache"] = "unavailable"
+    status["database_ms"] = round((time.perf_counter() - started) * 1000, 1)
+    started = time.perf_counter()
+    status["cache"] = "ok" if _cache_answers() else "unavailable"
+    status["cache_ms"] = round((time.perf_counter() - started) * 1000, 1)
     code = 200 if status["database"] == "ok" else 503
-    response = JsonResponse({"status": "ok" if code == 200 else "unavailable", **status}, status=code)
+    if code != 200:
+        status["status"] = "unavailable"
+    response = JsonResponse(status, status=code)
     response["Cache-Control"] = "no-store"
     if code == 503:
-        response["Retry-After"] = "30"
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+def _cache_answers():
+    ping = getattr(cache, "ping", None)
+    try:
+        if ping is not None:
+            return ping()
+        cache.set("healthz", "1", 5)
+        return cache.get("healthz") == "1"
+    except Exception:  # noqa: BLE001 - the site works without its cache, only slower
+        return False
 
 
 def robots_txt(request):
@@ -37,8 +63,36 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    # Django calls this inside its exception handler, so the error is at hand: an unreachable database
+    # raised outside a view (in a middleware, say) still gets the 503 page rather than a 500.
+    if is_database_unavailable(sys.exc_info()[1]):
+        return service_unavailable(request)
     return render(request, "500.html", status=500)
 
 
 def bad_request(request, exception=None):
     return render(request, "400.html", status=400)
+
+
+def service_unavailable(request):
+    """503 in the site's look, with Retry-After. Renders without the database."""
+    try:
+        content = loader.render_to_string("503.html", {"retry_after_minutes": 1}, request=request)
+    except Exception:  # noqa: BLE001 - the page must come out even if the site's templates cannot render
+        logger.exception("503 page failed to render; sending the plain one")
+        title = _("The service is temporarily unavailable")
+        advice = _("Please try again in a minute.")
+        content = (
+            f'<!doctype html><html><head><meta charset="utf-8"><title>{title}</title></head>'
+            f"<body><h1>{title}</h1><p>{advice}</p></body></html>"
+        )
+    response = HttpResponse(content, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@never_cache
+def bench_baseline(request):
+    """The benchmarks' yardstick: the smallest Django response, through the full middleware stack."""
+    return HttpResponse(b"ok\n", content_type="text/plain")

@@ -198,7 +198,7 @@ def test_outcome_url_without_answers_lands_on_the_outcome(client):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_law_article_page_lists_the_outcomes_that_cite_it(client, lang):
+def test_law_article_page_lists_the_outcomes_that_cite_it(client, lang, no_page_cache):
     html = main_of(client.get(f"/{lang}/law/social-insurance-handling-regulation/62/"))
     cited_by = html[html.index('class="cited-by"') :]
     assert f'href="/{lang}/guide/{MAIN}/result/deposit-not-activated/"' in cited_by

@@ -51,7 +51,7 @@ def count_queries(client, url):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("page", list(BUDGETS))
-def test_query_budget_is_the_same_for_a_small_and_a_large_flow(client, page):
+def test_query_budget_is_the_same_for_a_small_and_a_large_flow(client, page, no_page_cache):
     url, budget = BUDGETS[page]
     small, large = build(2), build(30)
     with_small = count_queries(client, url.format(flow=small.slug))
@@ -61,7 +61,7 @@ def test_query_budget_is_the_same_for_a_small_and_a_large_flow(client, page):
 
 
 @pytest.mark.django_db
-def test_query_budget_of_the_shipped_outcome_page(client):
+def test_query_budget_of_the_shipped_outcome_page(client, no_page_cache):
     answers = "money-source=card-lost-or-damaged&card-problem=lost&lost-reported=formal"
     url = f"/en/guide/what-happened-to-my-money/result/lost-get-new-card/?{answers}"
     assert count_queries(client, url) <= BUDGETS["outcome"][1]

@@ -92,8 +92,14 @@ class SiteServer:
 
 
 @contextmanager
-def running_site(extra_env=None, workers=2):
-    """Prepare a database, then serve the site with gunicorn on a free loopback port."""
+def running_site(extra_env=None, workers=2, serve_env=None, wait_for="/healthz", prepare=True):
+    """Prepare a database, then serve the site with gunicorn on a free loopback port.
+
+    `extra_env` applies to the preparation and the server; `serve_env` to the server only (to start it
+    against a database or cache that is not there, say). The server uses socsec/gunicorn.conf.py, as
+    deployed; `wait_for` is the path polled until the server answers below 500. `prepare=False` skips
+    the migrations and content (for a server whose database is meant to be unreachable).
+    """
     workdir = Path(tempfile.mkdtemp(prefix="socsec-site-"))
     env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
@@ -113,17 +119,23 @@ def running_site(extra_env=None, workers=2):
         env.pop("DATABASE_URL", None)
     env.update(extra_env or {})
 
-    manage(env, "migrate", "--noinput")
-    manage(env, "load_content", "--verbosity", "0")
-    for path in law_files():
-        manage(env, "import_law", str(path), "--verbosity", "0")
-    create_admin = (
-        "from django.contrib.auth import get_user_model; U = get_user_model(); "
-        f"U.objects.filter(username='{ADMIN_USERNAME}').exists() or "
-        f"U.objects.create_superuser('{ADMIN_USERNAME}', '', '{ADMIN_PASSWORD}')"
-    )
-    manage(env, "shell", "-c", create_admin)
+    if env.get("DJANGO_ENV") == "production":
+        # Production serves hashed, compressed static files from STATIC_ROOT, as the Dockerfile builds them.
+        env.setdefault("STATIC_ROOT", str(workdir / "static"))
+        manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+    if prepare:
+        manage(env, "migrate", "--noinput")
+        manage(env, "load_content", "--verbosity", "0")
+        for path in law_files():
+            manage(env, "import_law", str(path), "--verbosity", "0")
+        create_admin = (
+            "from django.contrib.auth import get_user_model; U = get_user_model(); "
+            f"U.objects.filter(username='{ADMIN_USERNAME}').exists() or "
+            f"U.objects.create_superuser('{ADMIN_USERNAME}', '', '{ADMIN_PASSWORD}')"
+        )
+        manage(env, "shell", "-c", create_admin)
 
+    server_env = {**env, **(serve_env or {})}
     port = free_port()
     log_path = workdir / "server.log"
     log = open(log_path, "w")  # noqa: SIM115 - closed below
@@ -132,7 +144,8 @@ def running_site(extra_env=None, workers=2):
             sys.executable,
             "-m",
             "gunicorn",
-            "socsec.wsgi",
+            "--config",
+            str(REPO / "socsec" / "gunicorn.conf.py"),
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
@@ -147,14 +160,14 @@ def running_site(extra_env=None, workers=2):
             "5",
         ],
         cwd=REPO,
-        env=env,
+        env=server_env,
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
-        wait_until_up(base_url + "/healthz", process=process)
+        wait_until_up(base_url + wait_for, process=process)
         yield SiteServer(base_url, env, workdir, process, log_path)
     finally:
         try:
@@ -165,3 +178,22 @@ def running_site(extra_env=None, workers=2):
         log.close()
         if pg_url:
             _drop_postgres_database(pg_url)
+        _forget_cached_keys(env)
+        if server_env.get("REDIS_URL") != env.get("REDIS_URL"):
+            _forget_cached_keys(server_env)
+
+
+def _forget_cached_keys(env):
+    """Remove what the server left in a shared Redis (its keys carry the server's own prefix)."""
+    url = env.get("REDIS_URL")
+    if not url:
+        return
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=2)
+        keys = list(client.scan_iter(match=f"{env['CACHE_KEY_PREFIX']}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    except redis.RedisError:
+        pass  # a test that stopped its own Redis

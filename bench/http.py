@@ -1,0 +1,355 @@
+#!/usr/bin/env python
+"""HTTP benchmark: the site under gunicorn with production settings on loopback, measured with wrk.
+
+    make bench                 # or: .venv/bin/python bench/http.py [--seconds 10] [--soak 120]
+
+Uses PostgreSQL and Redis when they are reachable (DATABASE_URL / REDIS_URL, or the local ones), in a
+throwaway database and under a unique key prefix; SQLite and the file cache otherwise. Each page is
+measured for --seconds at 64 connections: cached (the page cache on, as deployed) and uncached (a
+second server with the page cache off, so every request renders the page). The baseline is the
+smallest Django view (/bench/baseline: a short text through the whole middleware stack).
+
+Targets (a 2-core machine): cached pages >= 0.8x the baseline, an uncached FAQ article >= 0.3x,
+p99 < 100 ms everywhere, no errors. Then a mixed-traffic soak (--soak seconds) that must end with no
+5xx answer and no growth in any worker's memory.
+"""
+
+import os
+import sys
+
+# This file is called http.py: keep its folder off the import path, or it would shadow the standard
+# library's `http` package for everything imported below.
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:] = [path for path in sys.path if os.path.abspath(path or os.curdir) != _HERE]
+sys.path.insert(0, os.path.dirname(_HERE))
+
+import argparse  # noqa: E402
+import platform  # noqa: E402
+import re  # noqa: E402
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import threading  # noqa: E402
+from contextlib import ExitStack  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from bench import support  # noqa: E402
+from bench.support import say  # noqa: E402
+
+CONNECTIONS = 64
+TARGET_CACHED = 0.8
+TARGET_UNCACHED_FAQ = 0.3
+TARGET_P99_MS = 100.0
+SEED = "/en/faq/accidentally-put-money-on-card/"
+LAW_ARTICLE = "/en/law/social-insurance-law/14/"
+SEARCHES = ["activate", "lost card", "balance", "pension", "激活", "余额", "社保卡 取钱", "医保"]
+
+WRK_HEADERS = ["-H", "X-Forwarded-Proto: https", "-H", "Accept-Encoding: gzip, br"]
+
+# Counts answers by status class in every wrk thread and prints the totals (wrk only counts "errors").
+STATUS_LUA = """
+local threads = {}
+function setup(thread) table.insert(threads, thread); thread:set("id", #threads) end
+function init(args) s2 = 0; s3 = 0; s4 = 0; s5 = 0; math.randomseed(os.time() * 100 + (id or 0)) end
+function response(status, headers, body)
+  if status >= 500 then s5 = s5 + 1 elseif status >= 400 then s4 = s4 + 1
+  elseif status >= 300 then s3 = s3 + 1 else s2 = s2 + 1 end
+end
+function done(summary, latency, requests)
+  local t = {0, 0, 0, 0}
+  for _, thread in ipairs(threads) do
+    t[1] = t[1] + thread:get("s2"); t[2] = t[2] + thread:get("s3")
+    t[3] = t[3] + thread:get("s4"); t[4] = t[4] + thread:get("s5")
+  end
+  io.write(string.format("STATUS 2xx=%d 3xx=%d 4xx=%d 5xx=%d\\n", t[1], t[2], t[3], t[4]))
+end
+"""
+
+
+def parse_duration_ms(value):
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+
+def run_wrk(url, seconds, script=None, connections=CONNECTIONS, threads=2):
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+    command += WRK_HEADERS
+    if script:
+        command += ["-s", script]
+    command.append(url)
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    result = {"output": output}
+    result["rps"] = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    for percent in ("50", "99"):
+        match = re.search(rf"^\s+{percent}%\s+([\d.]+\w+)", output, re.M)
+        result[f"p{percent}"] = parse_duration_ms(match.group(1))
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    result["errors"] = (int(non_2xx.group(1)) if non_2xx else 0) + (
+        sum(int(n) for n in sockets.groups()) if sockets else 0
+    )
+    status = re.search(r"STATUS 2xx=(\d+) 3xx=(\d+) 4xx=(\d+) 5xx=(\d+)", output)
+    if status:
+        result["status"] = dict(zip(("2xx", "3xx", "4xx", "5xx"), map(int, status.groups()), strict=True))
+    result["requests"] = int(re.search(r"(\d+) requests in", output).group(1))
+    return result
+
+
+def check_page(server, path):
+    status, headers, body = support.fetch(server.url(path), headers={"Accept-Encoding": "identity"})
+    if status != 200:
+        raise RuntimeError(f"{server.name}: {path} answered {status}")
+    return body
+
+
+def served_from_cache(server, path):
+    support.fetch(server.url(path))
+    return support.fetch(server.url(path))[1].get("X-Page-Cache") == "hit"
+
+
+def pages_to_measure(server):
+    """(name, path, has an uncached variant) for every page that exists on this branch."""
+    body = check_page(server, "/en/")
+    static = re.search(r'href="(/static/css/site\.[0-9a-f]+\.css)"', body).group(1)
+    pages = [
+        ("baseline (minimal view)", "/bench/baseline", False),
+        ("static file (whitenoise)", static, False),
+        ("home", "/en/", True),
+        ("FAQ article", SEED, True),
+        ("law article", LAW_ARTICLE, True),
+    ]
+    notes = []
+    guide = support.discover_guide(server)
+    if guide:
+        pages += [("guide question", guide["question"], True), ("guide outcome", guide["outcome"], True)]
+    else:
+        notes.append("no guide pages on this branch (/en/guide/ not found): guide question/outcome skipped")
+    search = support.discover_search(server)
+    if search:
+        pages.append(("search", search, True))
+    else:
+        notes.append("no search page on this branch (/en/search/ not found): search skipped")
+    return pages, notes, guide, search
+
+
+def print_table(rows, baseline):
+    say(
+        f"{'page':<26} {'mode':<9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} {'x base':>7}"
+        f" {'cpu ms/req':>10} {'x base cpu':>10} {'load':>5}"
+    )
+    for row in rows:
+        say(
+            f"{row['name']:<26} {row['mode']:<9} {row['rps']:>8.0f} {row['p50']:>8.2f} {row['p99']:>8.2f} "
+            f"{row['errors']:>6} {row['rps'] / baseline['rps']:>7.2f} {row['cpu_ms']:>10.2f}"
+            f" {baseline['cpu_ms'] / row['cpu_ms']:>10.2f} {row['load']:>5.1f}"
+        )
+    say(
+        "x base: throughput relative to the baseline. cpu ms/req: server CPU per request (the gunicorn master and"
+        " workers), which other programs on the machine do not change; x base cpu: the baseline's CPU per request"
+        " over this page's, i.e. the throughput ratio on an otherwise idle machine. load: the 1-minute load"
+        " average after the run (2 means both cores busy)."
+    )
+
+
+def judge(rows, baseline_rps):
+    verdicts = []
+    for row in rows:
+        ratio = row["rps"] / baseline_rps
+        if row["mode"] == "cached" and row["name"] not in ("baseline (minimal view)",):
+            verdicts.append(
+                (ratio >= TARGET_CACHED, f"{row['name']} cached: {ratio:.2f}x baseline (>= {TARGET_CACHED})")
+            )
+        if row["mode"] == "uncached" and row["name"] == "FAQ article":
+            verdicts.append(
+                (
+                    ratio >= TARGET_UNCACHED_FAQ,
+                    f"FAQ article uncached: {ratio:.2f}x baseline (>= {TARGET_UNCACHED_FAQ})",
+                )
+            )
+        verdicts.append((row["p99"] < TARGET_P99_MS, f"{row['name']} {row['mode']}: p99 {row['p99']:.1f} ms (< 100)"))
+        verdicts.append((row["errors"] == 0, f"{row['name']} {row['mode']}: {row['errors']} errors (0)"))
+    return verdicts
+
+
+def soak_script(server, guide, search, feedback, workdir):
+    """A wrk script sending a weighted mix of requests, and counting answers by status class."""
+    entries = []
+
+    def add(method, path, weight=1, body=None, headers=None):
+        entries.extend([(method, path, body, headers or {})] * weight)
+
+    for path in ("/en/", "/zh-hans/", "/en/faq/", "/zh-hans/faq/", SEED, SEED.replace("/en/", "/zh-hans/")):
+        add("GET", path, 4)
+    for path in ("/en/card/", "/en/law/", LAW_ARTICLE, "/zh-hans/law/social-insurance-law/4/", "/en/nowhere/"):
+        add("GET", path, 2)
+    # Pages not seen before: the cache misses, the page is rendered and stored (a bounded set of URLs).
+    for number in range(1, 41):
+        add("GET", f"{SEED}?ref={number}")
+    if guide:
+        for path in guide["journey"]:
+            add("GET", path, 3)
+    if search:
+        for query in SEARCHES:
+            add("GET", f"/en/search/?q={query}", 2)
+        for number in range(1, 41):
+            add("GET", f"/zh-hans/search/?q=社保卡{number}")
+    if feedback:
+        action, body, cookies = feedback
+        origin = server.base_url.replace("http://", "https://")
+        add(
+            "POST",
+            action,
+            3,
+            body,
+            {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Cookie": cookies,
+                "Origin": origin,
+                "Referer": origin + SEED,
+            },
+        )
+
+    def lua_string(value):
+        return "[==[" + value + "]==]" if value is not None else "nil"
+
+    lines = ["local entries = {"]
+    for method, path, body, headers in entries:
+        header_table = ", ".join(f"[{lua_string(k)}] = {lua_string(v)}" for k, v in headers.items())
+        lines.append(f"  {{{lua_string(method)}, {lua_string(path)}, {lua_string(body)}, {{{header_table}}}}},")
+    lines.append("}")
+    lines.append("local counter = 0")
+    lines.append(
+        "request = function()\n"
+        "  counter = counter + 1\n"
+        "  local e = entries[math.random(#entries)]\n"
+        "  local headers = {}\n"
+        "  for k, v in pairs(wrk.headers) do headers[k] = v end\n"
+        "  for k, v in pairs(e[4]) do headers[k] = v end\n"
+        "  return wrk.format(e[1], e[2], headers, e[3])\n"
+        "end"
+    )
+    lines.append(STATUS_LUA)
+    path = Path(workdir) / "soak.lua"
+    path.write_text("\n".join(lines))
+    kinds = {"reads": sum(1 for e in entries if e[0] == "GET" and "/search/" not in e[1])}
+    kinds["searches"] = sum(1 for e in entries if "/search/" in e[1])
+    kinds["feedback posts"] = sum(1 for e in entries if e[0] == "POST")
+    return str(path), kinds
+
+
+def soak(server, seconds, guide, search, feedback, workdir):
+    script, kinds = soak_script(server, guide, search, feedback, workdir)
+    share = ", ".join(f"{name} {count}" for name, count in kinds.items())
+    say(f"\nSoak: {seconds} s of mixed traffic at {CONNECTIONS} connections (mix weights: {share})")
+    say("warming up 10 s ...")
+    run_wrk(server.url("/"), 10, script=script)
+    start = server.worker_rss_mb()
+    samples = [("start", start)]
+    stop = threading.Event()
+
+    def sample():
+        elapsed = 0
+        while not stop.wait(30):
+            elapsed += 30
+            samples.append((f"{elapsed} s", server.worker_rss_mb()))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    result = run_wrk(server.url("/"), seconds, script=script)
+    stop.set()
+    sampler.join()
+    end = server.worker_rss_mb()
+    samples.append(("end", end))
+    status = result.get("status", {})
+    say(
+        f"requests {result['requests']}  req/s {result['rps']:.0f}  p50 {result['p50']:.2f} ms  "
+        f"p99 {result['p99']:.2f} ms  answers {status}"
+    )
+    say("RSS per worker (MB):")
+    say("  " + f"{'pid':>8} " + " ".join(f"{label:>8}" for label, _ in samples))
+    grew = []
+    for pid in sorted(start):
+        values = [sizes.get(pid) for _, sizes in samples]
+        say("  " + f"{pid:>8} " + " ".join(f"{value:>8.1f}" if value else f"{'gone':>8}" for value in values))
+        if pid not in end:
+            grew.append(f"worker {pid} disappeared (restarted?)")
+        elif end[pid] - start[pid] > max(3.0, 0.05 * start[pid]):
+            grew.append(f"worker {pid} grew {end[pid] - start[pid]:.1f} MB")
+    verdicts = [
+        (status.get("5xx", 1) == 0, f"soak: {status.get('5xx', '?')} answers 5xx (0)"),
+        (
+            result["errors"] - status.get("4xx", 0) == 0,
+            f"soak: socket errors {result['errors'] - status.get('4xx', 0)} (0)",
+        ),
+        (not grew, "soak: worker memory " + ("; ".join(grew) if grew else "did not grow (<= 3 MB or 5 %)")),
+    ]
+    return verdicts
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=int, default=10, help="seconds per page (default 10)")
+    parser.add_argument("--soak", type=int, default=120, help="seconds of mixed traffic (default 120; 0 skips)")
+    parser.add_argument("--workers", type=int, help="gunicorn workers (default: the config's, from the CPU count)")
+    parser.add_argument("--threads", type=int, help="gunicorn threads per worker (default: the config's)")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed (Debian: apt-get install wrk)")
+
+    with ExitStack() as stack:
+        site = support.Site(stack, "bench", extra_env={"SOCSEC_BENCH_VIEWS": "1"})
+        load = os.getloadavg()[0]
+        say(f"machine: {os.cpu_count()} CPUs, load average {load:.2f} at start, Python {platform.python_version()}")
+        say(f"database: {site.database}")
+        say(f"cache: {site.cache}")
+        laws = site.prepare()
+        say(f"prepared: migrate, load_content, collectstatic, import_law x{len(laws)}")
+        cached = site.serve("cached", workers=args.workers, threads=args.threads)
+        uncached = site.serve("uncached", env={"SOCSEC_PAGE_CACHE": "0"}, workers=args.workers, threads=args.threads)
+        workers = len(cached.worker_pids())
+        say(f"gunicorn: {workers} workers per server (gthread), production settings, loopback")
+
+        pages, notes, guide, search = pages_to_measure(cached)
+        for note in notes:
+            say(f"NOTE: {note}")
+        feedback = support.discover_feedback(cached, SEED)
+        if not feedback:
+            say("NOTE: no feedback form on the FAQ article on this branch: the soak sends no feedback posts")
+
+        rows, verdicts = [], []
+        say(f"\n{args.seconds} s per run, {CONNECTIONS} connections, wrk -t2\n")
+        for name, path, has_uncached in pages:
+            modes = [("cached", cached)] + ([("uncached", uncached)] if has_uncached else [])
+            for mode, server in modes:
+                check_page(server, path)
+                if mode == "cached" and has_uncached:
+                    # A page that sets a cookie (a CSRF token in a form, say) is never cached: say so.
+                    hit = served_from_cache(server, path)
+                    verdicts.append((hit, f"{name}: served from the page cache on the second request"))
+                cpu_before = server.cpu_seconds()
+                result = run_wrk(server.url(path), args.seconds)
+                # CPU per request: what the page costs the server, whatever else runs on the machine.
+                result["cpu_ms"] = (server.cpu_seconds() - cpu_before) * 1000 / max(result["requests"], 1)
+                result["load"] = os.getloadavg()[0]
+                label = mode if has_uncached else "-"
+                rows.append({"name": name, "mode": label if label != "-" else "cached", **result})
+                say(f"  measured {name} {mode}: {result['rps']:.0f} req/s")
+        say("")
+        print_table(rows, rows[0])
+        verdicts += judge(rows, rows[0]["rps"])
+
+        if args.soak:
+            verdicts += soak(cached, args.soak, guide, search, feedback, site.workdir)
+
+        say("\nTargets:")
+        for ok, text in verdicts:
+            say(f"  {'PASS' if ok else 'MISS'}  {text}")
+        failed = [text for ok, text in verdicts if not ok]
+        met = len(verdicts) - len(failed)
+        say(f"\n{met} of {len(verdicts)} targets met; load average {os.getloadavg()[0]:.2f} at the end")
+        return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    tempfile.tempdir = None
+    sys.exit(main())

@@ -1,0 +1,152 @@
+"""The content generation: one value in the shared cache that changes whenever public content changes.
+
+Cached pages are keyed by it (see `page_cache.py`), so bumping it retires every cached page at once, on
+every server that shares the cache (Redis in production). Nothing is deleted; old pages simply stop
+being looked up and expire.
+
+What bumps it: every save, delete and many-to-many change of a model subclassing `EditableContent`
+(and of its many-to-many through models), plus models an app registers with `track_content_model()`.
+Models that do not change what a public page shows (feedback, history records, sessions, users) are
+not tracked. Writes that send no signals (`bulk_create`, `QuerySet.update()`) must call
+`content_changed()` themselves.
+
+The generation also knows the next time a scheduled item becomes public (the earliest future
+`published_at` of any tracked model): once that moment passes, the first request bumps it, so a page
+published for 09:00 shows at 09:00 without a scheduler.
+"""
+
+import datetime
+import logging
+import time
+import uuid
+
+from django.apps import apps
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
+from django.db.models import Min
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "page-generation"
+SCHEDULE_FIELD = "published_at"
+COLD_START_RECHECK = 60  # seconds
+# Long, but not forever: a generation that expires only means one more cold start.
+GENERATION_TIMEOUT = 60 * 60 * 24 * 30
+
+_tracked = set()
+
+
+def current_generation():
+    """The current generation, created if the cache has none; None when the cache cannot be used.
+
+    Returns a dict: `id` (changes on every bump), `changed` (epoch seconds of the last change, the
+    pages' Last-Modified) and `until` (epoch seconds when a scheduled item becomes public, or None).
+    """
+    entry = cache.get(GENERATION_KEY)
+    if entry is None:
+        # A cold cache. Start without asking the database for the publication schedule (this request
+        # may need no database at all, and the database may be down); ask within a minute instead.
+        fresh = {"id": uuid.uuid4().hex[:16], "changed": time.time(), "until": time.time() + COLD_START_RECHECK}
+        # add(), not set(): when several servers start at once they all end up with the same value.
+        cache.add(GENERATION_KEY, fresh, timeout=GENERATION_TIMEOUT)
+        entry = cache.get(GENERATION_KEY)
+        if entry is None:  # the cache does not keep what we give it: it is unreachable
+            return None
+    if entry.get("until") is not None and time.time() >= entry["until"]:
+        entry = bump_generation()
+    return entry
+
+
+def bump_generation():
+    """Start a new generation now (every cached page is retired) and return it."""
+    entry = _new_generation()
+    cache.set(GENERATION_KEY, entry, timeout=GENERATION_TIMEOUT)
+    return entry
+
+
+def content_changed(using=DEFAULT_DB_ALIAS):
+    """Public content changed (or will, when the current transaction commits).
+
+    Bumps at once, so the change shows on the next request even inside a transaction that is never
+    committed (tests), and again after commit: a page rendered from the old rows between the first
+    bump and the commit would otherwise be cached under the new generation.
+    """
+    bump_generation()
+    connection = connections[using]
+    if connection.in_atomic_block and not _pending_after_commit(connection):
+        transaction.on_commit(bump_generation, using=using, robust=True)
+
+
+def track_content_model(model):
+    """Bump the generation on every save, delete and many-to-many change of `model`."""
+    if model in _tracked:
+        return
+    _tracked.add(model)
+    post_save.connect(_on_save_or_delete, sender=model, dispatch_uid=f"page-generation-save-{model._meta.label}")
+    post_delete.connect(_on_save_or_delete, sender=model, dispatch_uid=f"page-generation-delete-{model._meta.label}")
+    for field in model._meta.local_many_to_many:
+        through = field.remote_field.through
+        m2m_changed.connect(_on_m2m_changed, sender=through, dispatch_uid=f"page-generation-m2m-{through._meta.label}")
+        if not through._meta.auto_created and through not in _tracked:
+            track_content_model(through)
+
+
+def track_editable_content():
+    """Track every concrete model that subclasses `EditableContent`, whichever app defines it."""
+    from .models import EditableContent
+
+    for model in apps.get_models():
+        if issubclass(model, EditableContent) and not model._meta.abstract:
+            track_content_model(model)
+
+
+def tracked_models():
+    return frozenset(_tracked)
+
+
+def _on_save_or_delete(sender, using=DEFAULT_DB_ALIAS, **kwargs):
+    content_changed(using=using)
+
+
+def _on_m2m_changed(sender, action, using=DEFAULT_DB_ALIAS, **kwargs):
+    if action in ("post_add", "post_remove", "post_clear"):
+        content_changed(using=using)
+
+
+def _pending_after_commit(connection):
+    # One after-commit bump per transaction is enough; a rolled-back savepoint drops its callbacks,
+    # and then a new one is registered.
+    return any(callback is bump_generation for _, callback, _ in connection.run_on_commit)
+
+
+def _new_generation():
+    until = _next_scheduled_change()
+    return {
+        "id": uuid.uuid4().hex[:16],
+        "changed": time.time(),
+        "until": until.timestamp() if until else None,
+    }
+
+
+def _next_scheduled_change():
+    """The earliest future `published_at` among tracked models (one small query per such model)."""
+    now = timezone.now()
+    earliest = None
+    try:
+        for model in _tracked:
+            if not any(field.name == SCHEDULE_FIELD for field in model._meta.concrete_fields):
+                continue
+            value = (
+                model._default_manager.filter(**{f"{SCHEDULE_FIELD}__gt": now})
+                .aggregate(next=Min(SCHEDULE_FIELD))
+                .get("next")
+            )
+            if value is not None and (earliest is None or value < earliest):
+                earliest = value
+    except DatabaseError:
+        # No database: the page cache still works for what it has; check again in a minute.
+        logger.warning("Could not read scheduled publication dates; will retry", exc_info=False)
+        return now + datetime.timedelta(minutes=1)
+    return earliest
