@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "inquiry.law",
     "inquiry.cards",
     "inquiry.faq",
+    "inquiry.search",
+    "inquiry.feedback",
 ]
 
 MIDDLEWARE = [

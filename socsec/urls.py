@@ -16,6 +16,7 @@ urlpatterns += i18n_patterns(
     path("faq/", include("inquiry.faq.urls")),
     path("law/", include("inquiry.law.urls")),
     path("card/", include("inquiry.cards.urls")),
+    path("search/", include("inquiry.search.urls")),
     prefix_default_language=True,
 )
 
