@@ -6,3 +6,8 @@ class FeedbackConfig(AppConfig):
     name = "inquiry.feedback"
     label = "feedback"
     verbose_name = _("Feedback")
+
+    def ready(self):
+        from .targets import register_builtin_targets
+
+        register_builtin_targets()

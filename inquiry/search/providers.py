@@ -8,7 +8,6 @@ Adding a kind of page (the guide's outcomes, say) is one more provider here: sea
 content apps, never the other way round.
 """
 
-import html
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -16,8 +15,9 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.db import models
 from django.utils import translation
-from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
+
+from inquiry.core.markdown import html_to_text
 
 
 @dataclass(frozen=True)
@@ -67,11 +67,6 @@ def dependents_of(model):
     return [(provider, provider.depends_on[model]) for provider in _providers.values() if model in provider.depends_on]
 
 
-def plain_text(rendered_html: str) -> str:
-    """Text a person reads, from sanitised HTML: tags dropped, entities decoded, paragraphs kept apart."""
-    return html.unescape(strip_tags(rendered_html.replace("</p>", "</p>\n").replace("<br>", "\n"))).strip()
-
-
 def in_each_language(build):
     """Call `build()` once per site language with that language active (translated fields then read
     the right column, with modeltranslation's fallback to Chinese for a missing English text)."""
@@ -97,7 +92,7 @@ def _faq_pages(article):
         lambda code: PageText(
             language=code,
             title=article.title,
-            body="\n".join(part for part in (article.short_answer, plain_text(article.body_html)) if part),
+            body="\n".join(part for part in (article.short_answer, html_to_text(article.body_html)) if part),
             url=article.get_absolute_url(),
             visible_from=article.published_at,
         )
@@ -128,7 +123,7 @@ def _law_pages(article):
         lambda code: PageText(
             language=code,
             title=f"{article.law} {article.label}",
-            body="\n".join(part for part in (plain_text(article.summary_html), _law_text(article, code)) if part),
+            body="\n".join(part for part in (html_to_text(article.summary_html), _law_text(article, code)) if part),
             url=article.get_absolute_url(),
             visible_from=LAW_ALWAYS_VISIBLE,
         )
