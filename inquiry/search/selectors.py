@@ -153,7 +153,7 @@ def search(*, query, language, page=1, now=None) -> SearchResults:
         found = run(True, page)
     results.total = found.total + len(picks)
     results.relaxed = relaxed
-    if page > results.num_pages:
+    if page > results.num_pages and results.total:
         # Past the last page (a stale or edited link): show the last one.
         results.page = page = results.num_pages
         found = run(relaxed, page)
