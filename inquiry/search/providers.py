@@ -146,7 +146,7 @@ def register_builtin_providers():
     register(
         SearchProvider(
             kind="law",
-            label=_("Law"),
+            label=_("Law article"),
             model=LawArticle,
             queryset=_law_queryset,
             pages=_law_pages,

@@ -111,7 +111,7 @@ def test_title_matches_rank_before_body_matches():
 
 def test_each_result_shows_its_kind_and_a_highlighted_snippet(client):
     html = client.get("/en/search/", {"q": "pension"}).content.decode()
-    assert "Question and answer" in html and "Law" in html
+    assert "Question and answer" in html and "Law article" in html
     assert re.search(r'<p class="search-result-snippet">[^<]*(?:<[^m/][^>]*>[^<]*)*<mark>pension', html, re.I)
 
 
