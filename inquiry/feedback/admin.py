@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.text import Truncator
@@ -35,8 +36,6 @@ class FeedbackAdmin(admin.ModelAdmin):
 
     def report_view(self, request):
         if not self.has_view_permission(request):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
         report = feedback_report()
         context = {
