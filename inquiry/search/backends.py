@@ -163,41 +163,82 @@ class SqliteIndex:
 
 
 class PostgresIndex:
-    """Two stored generated tsvector columns with GIN indexes: title and body together (title
-    weighted A), and the title alone, small enough to rank the title tier without reading the long
-    vectors. PostgreSQL computes them in the same statement that writes the row."""
+    """A narrow companion table of tsvectors (title and body together, title weighted A; and the title
+    alone) with GIN indexes, written by triggers on the documents table, so a document row and its
+    vectors change in the same transaction. Narrow rows keep counting and the title tier cheap: the
+    long texts stay in the documents table, which is read only for the page shown."""
 
     vendor = "postgresql"
+    VECTORS = "search_document_vector"
 
     def install(self, cursor):
+        vectors = self.VECTORS
         cursor.execute(
-            f"ALTER TABLE {DOCUMENT_TABLE} ADD COLUMN IF NOT EXISTS search_vector tsvector GENERATED ALWAYS AS ("
-            "setweight(to_tsvector('simple'::regconfig, title_tokens), 'A') || "
-            "setweight(to_tsvector('simple'::regconfig, body_tokens), 'B')) STORED"
+            f"""CREATE TABLE IF NOT EXISTS {vectors} (
+                document_id bigint PRIMARY KEY,
+                language varchar(10) NOT NULL,
+                visible_from timestamp with time zone NOT NULL,
+                title_vector tsvector NOT NULL,
+                search_vector tsvector NOT NULL)"""
+        )
+        cursor.execute(f"CREATE INDEX IF NOT EXISTS {vectors}_search ON {vectors} USING gin (search_vector)")
+        cursor.execute(f"CREATE INDEX IF NOT EXISTS {vectors}_title ON {vectors} USING gin (title_vector)")
+        cursor.execute(
+            f"""CREATE OR REPLACE FUNCTION {vectors}_write() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_OP = 'DELETE' THEN
+                    DELETE FROM {vectors} WHERE document_id = OLD.id;
+                    RETURN NULL;
+                END IF;
+                IF TG_OP = 'UPDATE' AND OLD.id <> NEW.id THEN
+                    DELETE FROM {vectors} WHERE document_id = OLD.id;
+                END IF;
+                INSERT INTO {vectors} (document_id, language, visible_from, title_vector, search_vector)
+                VALUES (
+                    NEW.id, NEW.language, NEW.visible_from,
+                    to_tsvector('simple'::regconfig, NEW.title_tokens),
+                    setweight(to_tsvector('simple'::regconfig, NEW.title_tokens), 'A')
+                        || setweight(to_tsvector('simple'::regconfig, NEW.body_tokens), 'B'))
+                ON CONFLICT (document_id) DO UPDATE SET
+                    language = EXCLUDED.language, visible_from = EXCLUDED.visible_from,
+                    title_vector = EXCLUDED.title_vector, search_vector = EXCLUDED.search_vector;
+                RETURN NULL;
+            END $$"""
         )
         cursor.execute(
-            f"ALTER TABLE {DOCUMENT_TABLE} ADD COLUMN IF NOT EXISTS title_vector tsvector GENERATED ALWAYS AS ("
-            "to_tsvector('simple'::regconfig, title_tokens)) STORED"
+            f"""CREATE OR REPLACE FUNCTION {vectors}_empty() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                TRUNCATE {vectors};
+                RETURN NULL;
+            END $$"""
         )
+        cursor.execute(f"DROP TRIGGER IF EXISTS {vectors}_write ON {DOCUMENT_TABLE}")
         cursor.execute(
-            f"CREATE INDEX IF NOT EXISTS search_document_vector ON {DOCUMENT_TABLE} USING gin (search_vector)"
+            f"CREATE TRIGGER {vectors}_write AFTER INSERT OR UPDATE OR DELETE ON {DOCUMENT_TABLE} "
+            f"FOR EACH ROW EXECUTE FUNCTION {vectors}_write()"
         )
+        cursor.execute(f"DROP TRIGGER IF EXISTS {vectors}_empty ON {DOCUMENT_TABLE}")
         cursor.execute(
-            f"CREATE INDEX IF NOT EXISTS search_document_title_vector ON {DOCUMENT_TABLE} USING gin (title_vector)"
+            f"CREATE TRIGGER {vectors}_empty AFTER TRUNCATE ON {DOCUMENT_TABLE} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {vectors}_empty()"
         )
 
     def uninstall(self, cursor):
-        cursor.execute("DROP INDEX IF EXISTS search_document_vector")
-        cursor.execute("DROP INDEX IF EXISTS search_document_title_vector")
-        cursor.execute(f"ALTER TABLE {DOCUMENT_TABLE} DROP COLUMN IF EXISTS search_vector")
-        cursor.execute(f"ALTER TABLE {DOCUMENT_TABLE} DROP COLUMN IF EXISTS title_vector")
+        vectors = self.VECTORS
+        cursor.execute(f"DROP TRIGGER IF EXISTS {vectors}_write ON {DOCUMENT_TABLE}")
+        cursor.execute(f"DROP TRIGGER IF EXISTS {vectors}_empty ON {DOCUMENT_TABLE}")
+        cursor.execute(f"DROP FUNCTION IF EXISTS {vectors}_write()")
+        cursor.execute(f"DROP FUNCTION IF EXISTS {vectors}_empty()")
+        cursor.execute(f"DROP TABLE IF EXISTS {vectors}")
 
     def reset(self, cursor):
         self.install(cursor)
         cursor.execute(f"DELETE FROM {DOCUMENT_TABLE}")
+        cursor.execute(f"DELETE FROM {self.VECTORS}")
 
     def rebuilt(self, cursor):
         cursor.execute(f"ANALYZE {DOCUMENT_TABLE}")
+        cursor.execute(f"ANALYZE {self.VECTORS}")
 
     @staticmethod
     def _expression(terms, relaxed):
@@ -208,15 +249,16 @@ class PostgresIndex:
 
     def search(self, *, language, terms, now, offset, limit, exclude_ids=(), relaxed=False):
         query = self._expression(terms, relaxed)
-        visible = "doc.language = %s AND doc.visible_from <= %s AND NOT (doc.id = ANY(%s))"
+        table = self.VECTORS
+        visible = "v.language = %s AND v.visible_from <= %s AND NOT (v.document_id = ANY(%s))"
         visible_params = [language, now, list(exclude_ids)]
         with connection.cursor() as cursor:
             cursor.execute(
                 f"""SELECT
-                    (SELECT count(*) FROM {DOCUMENT_TABLE} AS doc
-                      WHERE doc.search_vector @@ to_tsquery('simple', %s) AND {visible}),
-                    (SELECT count(*) FROM {DOCUMENT_TABLE} AS doc
-                      WHERE doc.title_vector @@ to_tsquery('simple', %s) AND {visible})""",
+                    (SELECT count(*) FROM {table} AS v
+                      WHERE v.search_vector @@ to_tsquery('simple', %s) AND {visible}),
+                    (SELECT count(*) FROM {table} AS v
+                      WHERE v.title_vector @@ to_tsquery('simple', %s) AND {visible})""",
                 [query, *visible_params, query, *visible_params],
             )
             total, in_titles = cursor.fetchone()
@@ -230,17 +272,19 @@ class PostgresIndex:
             from_titles = max(0, min(limit, in_titles - offset))
             if from_titles:
                 parts.append(
-                    f"""(SELECT doc.id, 0 AS tier, ts_rank(doc.title_vector, to_tsquery('simple', %s)) AS score
-                    FROM {DOCUMENT_TABLE} AS doc WHERE doc.title_vector @@ to_tsquery('simple', %s) AND {visible}
-                    ORDER BY score DESC, doc.id LIMIT %s OFFSET %s)"""
+                    f"""(SELECT v.document_id AS id, 0 AS tier,
+                           ts_rank(v.title_vector, to_tsquery('simple', %s)) AS score
+                    FROM {table} AS v WHERE v.title_vector @@ to_tsquery('simple', %s) AND {visible}
+                    ORDER BY score DESC, v.document_id LIMIT %s OFFSET %s)"""
                 )
                 params += [query, query, *visible_params, from_titles, offset]
             if from_titles < limit:
                 parts.append(
-                    f"""(SELECT doc.id, 1 AS tier, ts_rank(doc.search_vector, to_tsquery('simple', %s)) AS score
-                    FROM {DOCUMENT_TABLE} AS doc WHERE doc.search_vector @@ to_tsquery('simple', %s) AND {visible}
-                      AND NOT (%s AND doc.title_vector @@ to_tsquery('simple', %s))
-                    ORDER BY score DESC, doc.id LIMIT %s OFFSET %s)"""
+                    f"""(SELECT v.document_id AS id, 1 AS tier,
+                           ts_rank(v.search_vector, to_tsquery('simple', %s)) AS score
+                    FROM {table} AS v WHERE v.search_vector @@ to_tsquery('simple', %s) AND {visible}
+                      AND NOT (%s AND v.title_vector @@ to_tsquery('simple', %s))
+                    ORDER BY score DESC, v.document_id LIMIT %s OFFSET %s)"""
                 )
                 params += [query, query, *visible_params, bool(in_titles), query]
                 params += [limit - from_titles, max(0, offset - in_titles)]

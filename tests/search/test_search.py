@@ -359,3 +359,10 @@ def test_search_query_budget_does_not_grow_with_content(client, query):
     assert with_10 == with_500
     # The no-results page also lists the topics (two queries).
     assert with_500 <= SEARCH_BUDGET + (2 if query == "qzxqzv" else 0)
+
+
+def test_mixed_chinese_and_english_words_in_one_query():
+    # The English page about a card status quotes the Chinese word shown on the card.
+    results = found("封存 sealed")
+    assert "/en/faq/card-status-sealed/" in results
+    assert set(results) <= pages_containing("封存", "en") & pages_containing("sealed", "en")
