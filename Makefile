@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 LAW_DIR ?= ../shared/content
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test setup setup-dev migrate content laws browser lint bench cluster clean
+.PHONY: run test setup setup-dev migrate content laws browser lint bench bench-search cluster clean
 
 $(VENV)/.runtime: requirements.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed (python3.11, python3.12 or python3.13 on PATH)."; exit 1; }
@@ -65,6 +65,9 @@ bench: setup-dev
 # Two instances behind nginx sharing PostgreSQL and Redis; see bench/cluster.py.
 cluster: setup-dev
 	$(PY) bench/cluster.py
+
+bench-search: setup-dev
+	$(PY) bench/search.py
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "inquiry.cards",
     "inquiry.faq",
     "inquiry.guide",
+    "inquiry.search",
+    "inquiry.feedback",
 ]
 
 MIDDLEWARE = [
@@ -237,6 +239,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 SOCSEC_SITE_NAME = _("Social Security Card Help")
 # Content older than this many months is listed as due for review in the admin.
 SOCSEC_REVIEW_AFTER_MONTHS = int(os.environ.get("SOCSEC_REVIEW_AFTER_MONTHS", "12"))
+# How many proxies (load balancers) stand in front of the site and add to X-Forwarded-For; 0 means the
+# visitor connects directly. Used to tell visitors apart for the feedback rate limit (never stored).
+SOCSEC_TRUSTED_PROXY_COUNT = int(os.environ.get("SOCSEC_TRUSTED_PROXY_COUNT", "0"))
 
 LOGGING = {
     "version": 1,

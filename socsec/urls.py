@@ -1,15 +1,19 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from inquiry.core import views as core_views
 from inquiry.faq.views import HomeView
 
+from .sitemaps import SITEMAPS
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -18,6 +22,8 @@ urlpatterns += i18n_patterns(
     path("law/", include("inquiry.law.urls")),
     path("card/", include("inquiry.cards.urls")),
     path("guide/", include("inquiry.guide.urls")),
+    path("search/", include("inquiry.search.urls")),
+    path("feedback/", include("inquiry.feedback.urls")),
     prefix_default_language=True,
 )
 

@@ -27,6 +27,29 @@ def site(request):
         "site_name": settings.SOCSEC_SITE_NAME,
         "language_alternates": alternates,
         "html_lang": html_lang(current),
+        **search_engine_links(request, current),
+    }
+
+
+OPEN_GRAPH_LOCALES = {"zh-hans": "zh_CN", "en": "en_US"}
+
+
+def search_engine_links(request, current):
+    """Absolute URLs for the canonical and hreflang links: this page without its query string, in
+    each language, and as x-default the address without a language prefix, which sends each visitor
+    to their browser's language (the same x-default as in the sitemap)."""
+    hreflang = [
+        {"tag": html_lang(code), "url": request.build_absolute_uri(translate_url(request.path, code))}
+        for code, _name in settings.LANGUAGES
+    ]
+    prefixed = translate_url(request.path, settings.LANGUAGE_CODE)
+    default = request.build_absolute_uri(prefixed.replace(f"/{settings.LANGUAGE_CODE}/", "/", 1))
+    return {
+        "canonical_url": request.build_absolute_uri(request.path),
+        "hreflang_links": hreflang,
+        "x_default_url": default,
+        "og_locale": OPEN_GRAPH_LOCALES.get(current, "zh_CN"),
+        "og_locale_alternates": [locale for code, locale in OPEN_GRAPH_LOCALES.items() if code != current],
     }
 
 

@@ -4,9 +4,12 @@ Nothing an editor types reaches a page as raw HTML: Markdown's HTML output goes 
 keeps only the tags and attributes below and only http(s), mailto and tel links.
 """
 
+import html
+
 import markdown as markdown_lib
 import nh3
 from django.conf import settings
+from django.utils.html import strip_tags
 from modeltranslation.utils import build_localized_fieldname
 
 ALLOWED_TAGS = {
@@ -67,3 +70,9 @@ def render_markdown_fields(instance, field_names, languages=None):
         for name in field_names:
             source = getattr(instance, build_localized_fieldname(name, lang)) or ""
             setattr(instance, build_localized_fieldname(f"{name}_html", lang), render_markdown(source))
+
+
+def html_to_text(rendered_html: str) -> str:
+    """Text a person reads, from sanitised HTML: tags dropped, entities decoded, paragraphs kept apart."""
+    text = rendered_html.replace("</p>", "</p>\n").replace("<br>", "\n").replace("</li>", "</li>\n")
+    return html.unescape(strip_tags(text)).strip()

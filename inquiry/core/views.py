@@ -2,6 +2,7 @@ import logging
 import sys
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
@@ -54,7 +55,11 @@ def _cache_answers():
 
 
 def robots_txt(request):
-    lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}", ""]
+    lines = ["User-agent: *", "Disallow: /admin/"]
+    # Search results and feedback forms are for people, not for an index of the site.
+    for code, _name in settings.LANGUAGES:
+        lines += [f"Disallow: /{code}/search/", f"Disallow: /{code}/feedback/"]
+    lines += [f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 

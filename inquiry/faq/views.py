@@ -1,9 +1,11 @@
+from django.utils.translation import get_language
 from django.views.generic import TemplateView
 
 from inquiry.editorial.preview import PreviewMixin
 
 from .models import Article
 from .selectors import article_for_page, topic, topics_with_articles
+from .structured_data import faq_page
 
 # The site's front door. It lives with the FAQ (not in core) because it shows the FAQ's topics,
 # and core must not depend on the apps built on it.
@@ -39,4 +41,6 @@ class ArticleDetailView(PreviewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         article = article_for_page(self.kwargs["slug"], include_drafts=self.can_preview(Article))
         self.preview = not article.is_public
-        return super().get_context_data(article=article, **kwargs)
+        url = self.request.build_absolute_uri(article.get_absolute_url())
+        structured = faq_page(article, url=url, language=get_language())
+        return super().get_context_data(article=article, structured_data=structured, **kwargs)

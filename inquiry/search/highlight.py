@@ -1,0 +1,94 @@
+"""Matched words marked in titles and snippets.
+
+The text is escaped piece by piece and only our own <mark> tags are put between the pieces, so
+nothing from the content or the query reaches the page as markup.
+"""
+
+import re
+import unicodedata
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from .text import _runs_with_spans, fold_with_offsets, stem
+
+ELLIPSIS = "…"
+
+
+def _find_spans(folded, terms, relaxed):
+    """(start, end) in `folded` of every place a term matches, merged where they touch."""
+    needles, stems = set(), set()
+    for term in terms:
+        if term.cjk:
+            needles.update(term.tokens if relaxed else [term.text])
+        else:
+            stems.update(term.tokens)
+    spans = []
+    for needle in needles:
+        spans.extend((match.start(), match.end()) for match in re.finditer(re.escape(needle), folded))
+    if stems:
+        # A word's stem starts with the word's first two letters (Snowball only changes endings), so
+        # only words starting like one of the stems are stemmed.
+        starts = tuple({word[:2] for word in stems})
+        for start, end, is_cjk, run in _runs_with_spans(folded):
+            if not is_cjk and run.startswith(starts) and stem(run) in stems:
+                spans.append((start, end))
+    spans.sort()
+    merged = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _width(char):
+    return 1 if char < "\u1100" else 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def _window(text, spans, width):
+    """The stretch of `text` about `width` columns wide that starts a little before the first match."""
+    if not spans:
+        start = 0
+    else:
+        lead, start = 0, spans[0][0]
+        while start > 0 and lead < width // 4:
+            start -= 1
+            lead += _width(text[start])
+        # Start at a word boundary rather than in the middle of an English word.
+        while 0 < start < spans[0][0] and text[start - 1].isalnum() and text[start].isascii():
+            start += 1
+    end, used = start, 0
+    while end < len(text) and used < width:
+        used += _width(text[end])
+        end += 1
+    if end < len(text):
+        cut = text.rfind(" ", start, end)
+        if cut > start + (end - start) // 2:
+            end = cut
+    return start, end
+
+
+def highlight(text, terms, *, relaxed=False, width=None) -> SafeString:
+    """`text` escaped, with each match in <mark>. With `width`, only a snippet about that many columns
+    wide (a CJK character counts two) around the first match, with … where text was left out."""
+    text = " ".join((text or "").split())
+    folded, offsets = fold_with_offsets(text)
+    spans = _find_spans(folded, terms, relaxed)
+    if offsets is not None:
+        spans = [(offsets[start], offsets[end - 1] + 1) for start, end in spans]
+    start, end = (0, len(text)) if width is None else _window(text, spans, width)
+    parts = [ELLIPSIS] if start > 0 else []
+    position = start
+    for span_start, span_end in spans:
+        if span_end <= start or span_start >= end:
+            continue
+        span_start, span_end = max(span_start, start), min(span_end, end)
+        parts.append(escape(text[position:span_start]))
+        parts.append(f"<mark>{escape(text[span_start:span_end])}</mark>")
+        position = span_end
+    parts.append(escape(text[position:end]))
+    if end < len(text):
+        parts.append(ELLIPSIS)
+    return mark_safe("".join(parts))  # noqa: S308 - every piece of text above went through escape()

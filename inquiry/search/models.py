@@ -1,0 +1,72 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from inquiry.core.models import EditableContent
+
+
+class Document(models.Model):
+    """One page in one language, as the search index sees it.
+
+    Derived data: rows are written by `services` whenever the content they come from is saved or
+    deleted, and `manage.py rebuild_search_index` recreates them all. Only public pages (and
+    published ones waiting for their publish date) have rows. The full-text index over the token
+    columns is not a Django field: it is an FTS5 table on SQLite and a generated tsvector column with
+    a GIN index on PostgreSQL (see `backends.py` and the migrations).
+    """
+
+    kind = models.CharField(_("kind"), max_length=20)
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    language = models.CharField(_("language"), max_length=10)
+    title = models.TextField(_("title"))
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("address"), max_length=300)
+    visible_from = models.DateTimeField(_("visible from"))
+    title_tokens = models.TextField(editable=False)
+    body_tokens = models.TextField(editable=False)
+    indexed_at = models.DateTimeField(_("indexed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id", "language"], name="search_document_unique_page")
+        ]
+        indexes = [
+            models.Index(fields=["visible_from"], name="search_doc_visible_from"),
+            models.Index(fields=["url"], name="search_doc_url"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind}:{self.object_id}:{self.language} {self.title}"
+
+
+class Recommendation(EditableContent):
+    """An editor's pick: for these exact search words, show this page first ("best bet").
+
+    Ranking puts title matches first, but the page a person needs is not always the one whose title
+    holds their word: 激活 / activation is asked most by people whose money "disappeared" after paying
+    it onto an unactivated card, and the answer for them is the seed article.
+    """
+
+    words = models.CharField(
+        _("search words"),
+        max_length=500,
+        help_text=_(
+            "Separate with commas, in either language, e.g. 激活, activation. A search for one of these "
+            "(any word form, in any order) shows the page first."
+        ),
+    )
+    page = models.CharField(
+        _("page address"),
+        max_length=300,
+        help_text=_("The page's address on this site in either language, e.g. /zh-hans/faq/lost-card-what-to-do/."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("recommended result")
+        verbose_name_plural = _("recommended results")
+
+    def __str__(self):
+        return f"{self.words} → {self.page}"

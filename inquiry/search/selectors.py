@@ -1,0 +1,163 @@
+"""The search itself: from what a visitor typed to a page of highlighted results."""
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from django.db import connection
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from .backends import index_for
+from .highlight import highlight
+from .models import Document, Recommendation
+from .providers import provider_for_kind
+from .text import Term, query_terms
+
+PER_PAGE = 10
+MAX_PAGE = 100  # deeper pages are not useful to anyone, and each costs a ranking of every match
+SNIPPET_WIDTH = 220  # columns; a CJK character counts two
+
+
+@dataclass(frozen=True)
+class Result:
+    kind_label: object
+    url: str
+    title: str
+    snippet: str
+    recommended: bool = False
+
+
+@dataclass
+class SearchResults:
+    query: str
+    terms: list[Term]
+    page: int
+    total: int
+    results: list[Result] = field(default_factory=list)
+    # No page had every term, so these are pages with some of them.
+    relaxed: bool = False
+
+    @property
+    def num_pages(self):
+        return max(1, min(MAX_PAGE, -(-self.total // PER_PAGE)))
+
+    @property
+    def has_previous(self):
+        return self.page > 1
+
+    @property
+    def has_next(self):
+        return self.page < self.num_pages
+
+    @property
+    def page_numbers(self):
+        """Page numbers to link, with None for a gap: 1 … 4 5 [6] 7 8 … 20."""
+        numbers, last = [], self.num_pages
+        for number in range(1, last + 1):
+            if number in (1, last) or abs(number - self.page) <= 2:
+                numbers.append(number)
+            elif numbers[-1] is not None:
+                numbers.append(None)
+        return numbers
+
+    @property
+    def first_number(self):
+        return (self.page - 1) * PER_PAGE + 1
+
+
+def page_number(raw) -> int:
+    """The page asked for, 1 if the value is not a sensible page number."""
+    if isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) <= 4:
+        return min(max(int(raw), 1), MAX_PAGE)
+    return 1
+
+
+_WORD_SEPARATORS = re.compile(r"[,，、;；\n]+")
+
+
+def _term_key(terms):
+    return frozenset(token for term in terms for token in term.tokens)
+
+
+def recommended_documents(terms, language, now):
+    """Editors' picks for exactly these terms, as this language's visible documents, in the editors'
+    order. Two queries at most, whatever the number of picks or pages."""
+    key = _term_key(terms)
+    paths = [
+        urlsplit(recommendation.page.strip()).path
+        for recommendation in Recommendation.objects.only("words", "page")
+        if any(_term_key(query_terms(words)) == key for words in _WORD_SEPARATORS.split(recommendation.words))
+    ]
+    if not paths:
+        return []
+    # Every language's document of each picked page: the address may be given in either language.
+    same_page = Document.objects.filter(url__in=paths, kind=OuterRef("kind"), object_id=OuterRef("object_id"))
+    documents = list(
+        Document.objects.filter(Exists(same_page)).only(
+            "id", "kind", "object_id", "language", "title", "body", "url", "visible_from"
+        )
+    )
+    page_of_path = {document.url: (document.kind, document.object_id) for document in documents}
+    shown = {
+        (document.kind, document.object_id): document
+        for document in documents
+        if document.language == language and document.visible_from <= now
+    }
+    ordered = []
+    for path in paths:
+        document = shown.get(page_of_path.get(path))
+        if document is not None and document not in ordered:
+            ordered.append(document)
+    return ordered
+
+
+def _result(hit, terms, relaxed, recommended=False):
+    provider = provider_for_kind(hit.kind)
+    return Result(
+        kind_label=provider.label if provider else hit.kind,
+        url=hit.url,
+        title=highlight(hit.title, terms, relaxed=relaxed),
+        snippet=highlight(hit.body, terms, relaxed=relaxed, width=SNIPPET_WIDTH),
+        recommended=recommended,
+    )
+
+
+def search(*, query, language, page=1, now=None) -> SearchResults:
+    """Visible pages in `language` containing every term of `query`, title matches first.
+
+    When no page has them all and the query has several words or characters, pages with some of
+    them are offered instead (`relaxed`). The number of database queries is fixed.
+    """
+    terms = query_terms(query)
+    results = SearchResults(query=query, terms=terms, page=page, total=0)
+    if not terms:
+        return results
+    now = now or timezone.now()
+    index = index_for(connection)
+    picks = recommended_documents(terms, language, now)[: PER_PAGE // 2]
+    exclude = [document.id for document in picks]
+
+    def run(relaxed, wanted_page):
+        # Editors' picks take the first places of page 1; the ranked results fill the rest.
+        offset = max(0, (wanted_page - 1) * PER_PAGE - len(picks))
+        limit = PER_PAGE - len(picks) if wanted_page == 1 else PER_PAGE
+        return index.search(
+            language=language, terms=terms, now=now, offset=offset, limit=limit, exclude_ids=exclude, relaxed=relaxed
+        )
+
+    relaxed = False
+    found = run(False, page)
+    if found.total == 0 and not picks and sum(len(term.tokens) for term in terms) > 1:
+        relaxed = True
+        found = run(True, page)
+    results.total = found.total + len(picks)
+    results.relaxed = relaxed
+    if page > results.num_pages and results.total:
+        # Past the last page (a stale or edited link): show the last one.
+        results.page = page = results.num_pages
+        found = run(relaxed, page)
+    if page == 1:
+        results.results = [_result(document, terms, relaxed, recommended=True) for document in picks]
+    results.results += [_result(hit, terms, relaxed) for hit in found.hits]
+    return results

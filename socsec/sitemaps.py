@@ -1,0 +1,88 @@
+"""/sitemap.xml: every public page in both languages, each with its hreflang alternates and x-default.
+
+One query per section, whatever the amount of content. It lives with the project's URLs because it
+lists the pages of every app."""
+
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+
+from inquiry.cards.models import Procedure
+from inquiry.faq.models import Article, Topic
+from inquiry.law.models import Law, LawArticle
+
+
+class BilingualSitemap(Sitemap):
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class MainPages(BilingualSitemap):
+    priority = 0.8
+    changefreq = "weekly"
+
+    def items(self):
+        return ["home", "faq:index", "law:law_list", "cards:card"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+class Questions(BilingualSitemap):
+    priority = 1.0
+
+    def items(self):
+        return Article.objects.published().only("id", "slug", "updated_at").order_by("id")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class Topics(BilingualSitemap):
+    def items(self):
+        published = Article.objects.published().filter(topic=OuterRef("pk"))
+        return Topic.objects.filter(Exists(published)).only("id", "slug", "updated_at").order_by("id")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class Laws(BilingualSitemap):
+    def items(self):
+        return Law.objects.only("id", "slug", "updated_at").order_by("id")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class LawArticles(BilingualSitemap):
+    priority = 0.4
+
+    def items(self):
+        return (
+            LawArticle.objects.select_related("law")
+            .only("id", "number", "updated_at", "law__slug")
+            .order_by("law_id", "number")
+        )
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class Procedures(BilingualSitemap):
+    def items(self):
+        return Procedure.objects.only("id", "slug", "updated_at").order_by("id")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+SITEMAPS = {
+    "main": MainPages,
+    "questions": Questions,
+    "topics": Topics,
+    "laws": Laws,
+    "law-articles": LawArticles,
+    "procedures": Procedures,
+}

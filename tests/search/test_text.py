@@ -1,0 +1,61 @@
+"""Tokens for the index and the queries: Chinese bigrams and unigrams, English stems, folding."""
+
+from inquiry.search.text import MAX_QUERY_CHARS, clean_query, document_tokens, fold, query_terms
+
+
+def test_chinese_runs_become_bigrams_then_unigrams():
+    assert document_tokens("激活社保卡") == "激活 活社 社保 保卡 激 活 社 保 卡"
+
+
+def test_punctuation_separates_runs_so_phrases_cannot_cross_it():
+    tokens = document_tokens("社保，保卡").split()
+    # 社保 and 保卡 are never next to each other: each run's unigrams follow its bigrams.
+    assert tokens == ["社保", "社", "保", "保卡", "保", "卡"]
+
+
+def test_english_words_are_lowercased_and_stemmed():
+    assert document_tokens("Activate, ACTIVATED; activation.") == "activ activ activ"
+    assert document_tokens("card cards") == "card card"
+
+
+def test_full_width_and_traditional_forms_fold():
+    assert fold("ＡＢＣ１２３") == "abc123"
+    assert document_tokens("帳戶") == document_tokens("账户")
+
+
+def test_mixed_chinese_and_english_split_apart():
+    assert document_tokens("社保卡card") == "社保 保卡 社 保 卡 card"
+
+
+def test_query_terms_keep_order_and_drop_duplicates_and_stopwords():
+    terms = query_terms("How do I activate my card? activation card")
+    assert [term.tokens for term in terms] == [("activ",), ("card",)]
+
+
+def test_a_query_of_only_stopwords_is_kept():
+    assert [term.tokens for term in query_terms("the")] == [("the",)]
+
+
+def test_chinese_question_words_split_the_query():
+    assert [term.text for term in query_terms("社保卡怎么取钱")] == ["社保卡", "取钱"]
+    assert [term.text for term in query_terms("激活吗")] == ["激活"]
+    # A word that only contains a particle character inside is kept whole.
+    assert [term.text for term in query_terms("功能")] == ["功能"]
+
+
+def test_one_and_two_character_terms():
+    assert query_terms("卡")[0].tokens == ("卡",)
+    assert query_terms("余额")[0].tokens == ("余额",)
+    assert query_terms("金融账户")[0].tokens == ("金融", "融账", "账户")
+
+
+def test_operators_and_symbols_are_not_terms():
+    assert query_terms('" * ( ) : ^ - {} []') == []
+    # FTS operator words are ordinary words here (and, or, not are English stopwords).
+    assert [term.text for term in query_terms("NEAR(卡 AND card) OR NOT -x")] == ["near", "卡", "card", "x"]
+
+
+def test_clean_query_removes_control_characters_and_limits_length():
+    assert clean_query("a\x00b\tc\u200bd") == "a b c d"
+    assert len(clean_query("卡" * 10_000)) == MAX_QUERY_CHARS
+    assert clean_query(None) == ""
