@@ -116,6 +116,8 @@ TEMPLATES = [
 
 # Database: SQLite in var/ unless DATABASE_URL says otherwise.
 VAR_DIR = Path(os.environ.get("SOCSEC_VAR_DIR", BASE_DIR / "var"))
+# A fresh clone has no var/: SQLite cannot create its file in a folder that does not exist.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'socsec.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
 _db = DATABASES["default"]
