@@ -203,7 +203,8 @@ def test_rebuild_command_indexes_the_outcomes(capsys):
     Document.objects.filter(kind="guide").delete()
     assert guide_urls(all_result_urls("激活", "zh-hans")) == set()
     call_command("rebuild_search_index")
-    assert all_result_urls("激活", "zh-hans") == expected
+    # The same pages (equally ranked ones may swap places: see test_rebuild_command_recreates_the_index).
+    assert sorted(all_result_urls("激活", "zh-hans")) == sorted(expected)
     assert found("okapiword") == [shareable_url(outcome, "en")]
     published = Outcome.objects.filter(flow__status=Flow.Status.PUBLISHED).count()
     assert f"guide: {2 * published}" in capsys.readouterr().out
@@ -213,13 +214,16 @@ def test_rebuild_command_indexes_the_outcomes(capsys):
 
 
 def outcomes_flow(slug, count):
-    """A published flow whose `count` outcomes all contain the word 鸸鹋 / emuword."""
+    """A published flow whose `count` outcomes all contain the word 鸸鹋 / emuword once the index is
+    rebuilt (the text is written in bulk, which the index does not see)."""
     questions = {"q1": [(f"c{i}", f"@o{i}") for i in range(count)]}
     flow = make_flow(slug, questions, [f"o{i}" for i in range(count)], "q1")
-    for outcome in Outcome.objects.filter(flow=flow):
-        outcome.what_happened_zh_hans = "鸸鹋的钱。"
-        outcome.what_happened_en = "The emuword money."
-        outcome.save()
+    Outcome.objects.filter(flow=flow).update(
+        what_happened_zh_hans="鸸鹋的钱。",
+        what_happened_html_zh_hans="<p>鸸鹋的钱。</p>",
+        what_happened_en="The emuword money.",
+        what_happened_html_en="<p>The emuword money.</p>",
+    )
     return flow
 
 
@@ -235,13 +239,15 @@ def test_search_query_budget_does_not_grow_with_outcomes_or_guides(client, no_pa
     from .test_search import SEARCH_BUDGET
 
     outcomes_flow("budget-few", 2)
+    call_command("rebuild_search_index", verbosity=0)
     few = count_queries(client, f"/{language}/search/", {"q": query})
-    for index in range(4):
-        outcomes_flow(f"budget-many-{index}", 30)
+    for index in range(3):
+        outcomes_flow(f"budget-many-{index}", 15)
+    call_command("rebuild_search_index", verbosity=0)
     many = count_queries(client, f"/{language}/search/", {"q": query, "page": "2"})
     assert few == many
     if query != "qzxqzv":
-        assert search(query=query, language=language).total == 122
+        assert search(query=query, language=language).total == 47
     # The no-results page also lists the topics (two queries) and the guides (one).
     assert many <= SEARCH_BUDGET + (3 if query == "qzxqzv" else 0)
 

@@ -296,7 +296,9 @@ def test_rebuild_command_recreates_the_index(client):
     seed = Article.objects.get(slug=SEED)
     Article.objects.filter(pk=seed.pk).update(title_en="Bulk-edited capybaraword title")  # sends no signal
     call_command("rebuild_search_index", verbosity=0)
-    assert all_result_urls("余额", "zh-hans") == expected
+    # The same pages; pages ranked equal (frequent on PostgreSQL) may swap places, as they are ordered
+    # by their document rows' ids, which a rebuild renumbers.
+    assert sorted(all_result_urls("余额", "zh-hans")) == sorted(expected)
     assert found("capybaraword") == [f"/en/faq/{SEED}/"]
 
 

@@ -93,8 +93,9 @@ def test_sitemap_xml_escapes_the_answers(client):
 
 
 def test_every_outcome_in_the_sitemap_renders_at_once_and_names_itself_canonical(client):
+    # One language is enough: the other's addresses differ only in their prefix (checked above).
     for loc in sitemap_entries(client):
-        if "/result/" not in loc:
+        if "/en/" not in loc or "/result/" not in loc:
             continue
         response = client.get(loc.removeprefix(HOST))
         assert response.status_code == 200, loc
@@ -119,8 +120,8 @@ def test_sitemap_query_count_does_not_grow_with_guides(client, no_page_cache):
 
     make_flow("sitemap-small", {"q1": [("a", "@o1"), ("b", "@o2")]}, ["o1", "o2"], "q1")
     few = queries()
-    for index in range(5):
-        size = 20
+    for index in range(3):
+        size = 10
         make_flow(
             f"sitemap-large-{index}",
             {"q1": [(f"c{i}", f"q{i + 2}") for i in range(size)]}
@@ -130,7 +131,7 @@ def test_sitemap_query_count_does_not_grow_with_guides(client, no_page_cache):
         )
     many = queries()
     assert few == many
-    assert sum("/guide/sitemap-large-" in loc for loc in sitemap_entries(client)) == 5 * 2 * (1 + 20)
+    assert sum("/guide/sitemap-large-" in loc for loc in sitemap_entries(client)) == 3 * 2 * (1 + 10)
 
 
 # --- Canonical links on the guide's pages -----------------------------------------------------------
