@@ -31,6 +31,8 @@ from html import escape
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+# Keep this folder off the import path: its http.py would shadow the standard library's `http` package.
+sys.path[:] = [path for path in sys.path if Path(path or os.curdir).resolve() != REPO / "bench"]
 sys.path.insert(0, str(REPO))
 
 

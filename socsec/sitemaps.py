@@ -1,7 +1,7 @@
 """/sitemap.xml: every public page in both languages, each with its hreflang alternates and x-default.
 
-One query per section, whatever the amount of content. It lives with the project's URLs because it
-lists the pages of every app."""
+A fixed number of queries per section (one each; five for the guide's outcomes), whatever the amount
+of content. It lives with the project's URLs because it lists the pages of every app."""
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Exists, OuterRef
@@ -9,6 +9,8 @@ from django.urls import reverse
 
 from inquiry.cards.models import Procedure
 from inquiry.faq.models import Article, Topic
+from inquiry.guide.models import Flow
+from inquiry.guide.selectors import shareable_outcomes
 from inquiry.law.models import Law, LawArticle
 
 
@@ -23,7 +25,7 @@ class MainPages(BilingualSitemap):
     changefreq = "weekly"
 
     def items(self):
-        return ["home", "faq:index", "law:law_list", "cards:card"]
+        return ["home", "faq:index", "law:law_list", "cards:card", "guide:index"]
 
     def location(self, item):
         return reverse(item)
@@ -78,6 +80,33 @@ class Procedures(BilingualSitemap):
         return item.updated_at
 
 
+class Guides(BilingualSitemap):
+    """Each published guide's start page. Its question pages are not listed: they are steps of one
+    visitor's answers (in the query string), marked noindex with the start page as canonical."""
+
+    priority = 0.9
+
+    def items(self):
+        return Flow.objects.published().only("id", "slug", "updated_at").order_by("order", "id")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class GuideOutcomes(BilingualSitemap):
+    """Each outcome of a published guide, at its shareable address (the shortest answers that lead
+    there): a page that answers a question in full, and the canonical address every other path of
+    answers to it names. Crawlers cannot answer the guide's forms, so this is how they find them."""
+
+    priority = 0.7
+
+    def items(self):
+        return shareable_outcomes()
+
+    def lastmod(self, item):
+        return item.outcome.updated_at
+
+
 SITEMAPS = {
     "main": MainPages,
     "questions": Questions,
@@ -85,4 +114,6 @@ SITEMAPS = {
     "laws": Laws,
     "law-articles": LawArticles,
     "procedures": Procedures,
+    "guides": Guides,
+    "guide-outcomes": GuideOutcomes,
 }

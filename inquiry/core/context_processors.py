@@ -34,23 +34,32 @@ def site(request):
 OPEN_GRAPH_LOCALES = {"zh-hans": "zh_CN", "en": "en_US"}
 
 
-def search_engine_links(request, current):
-    """Absolute URLs for the canonical and hreflang links: this page without its query string, in
-    each language, and as x-default the address without a language prefix, which sends each visitor
-    to their browser's language (the same x-default as in the sitemap)."""
+def search_engine_links(request, current, url=None):
+    """Absolute URLs for the canonical and hreflang links: this page without its query string (or
+    `url`, a path with an optional query string), in each language, and as x-default the address
+    without a language prefix, which sends each visitor to their browser's language (the same
+    x-default as in the sitemap)."""
+    url = request.path if url is None else url
     hreflang = [
-        {"tag": html_lang(code), "url": request.build_absolute_uri(translate_url(request.path, code))}
+        {"tag": html_lang(code), "url": request.build_absolute_uri(translate_url(url, code))}
         for code, _name in settings.LANGUAGES
     ]
-    prefixed = translate_url(request.path, settings.LANGUAGE_CODE)
+    prefixed = translate_url(url, settings.LANGUAGE_CODE)
     default = request.build_absolute_uri(prefixed.replace(f"/{settings.LANGUAGE_CODE}/", "/", 1))
     return {
-        "canonical_url": request.build_absolute_uri(request.path),
+        "canonical_url": request.build_absolute_uri(url),
         "hreflang_links": hreflang,
         "x_default_url": default,
         "og_locale": OPEN_GRAPH_LOCALES.get(current, "zh_CN"),
         "og_locale_alternates": [locale for code, locale in OPEN_GRAPH_LOCALES.items() if code != current],
     }
+
+
+def canonical_links(request, url):
+    """For a view whose page has another canonical address than its own path (the guide's pages carry
+    answers in the query string): the same links for `url`. Put them in the view's context, which
+    takes precedence over this context processor's."""
+    return search_engine_links(request, get_language(), url)
 
 
 def html_lang(code):

@@ -1,5 +1,5 @@
 """The kinds of page that ask "Was this page helpful?". Feedback depends on them, never the other way
-round: adding the guide's outcomes is one more `register` call below."""
+round: each kind is one `register` call below."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,4 +42,26 @@ def register_builtin_targets():
             objects=lambda ids: Article.objects.only(*fields).in_bulk(ids),
         )
     )
-    # The guide's outcomes get their target here once the guide app has landed.
+    register_guide_target()
+
+
+def register_guide_target():
+    """Outcomes of the guide: the answer a visitor reaches. Their public address (`get_absolute_url`,
+    used by the feedback and thank-you pages and the admin report) leads to the outcome's shareable
+    page with the shortest answers."""
+    from inquiry.guide.models import Flow, Outcome
+
+    fields = ("id", "slug", "heading_zh_hans", "heading_en", "flow__id", "flow__slug")
+    register(
+        FeedbackTarget(
+            kind="guide",
+            label=_("Guided answer"),
+            public_object=lambda pk: (
+                Outcome.objects.filter(pk=pk, flow__in=Flow.objects.published())
+                .select_related("flow")
+                .only(*fields)
+                .first()
+            ),
+            objects=lambda ids: Outcome.objects.select_related("flow").only(*fields).in_bulk(ids),
+        )
+    )

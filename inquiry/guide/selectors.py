@@ -13,7 +13,8 @@ from django.shortcuts import get_object_or_404
 from inquiry.faq.models import Article
 from inquiry.law.models import LawArticle
 
-from .engine import OUTCOME, QUESTION, ChoiceNode, FlowGraph, QuestionNode
+from .engine import OUTCOME, QUESTION, ChoiceNode, FlowGraph, QuestionNode, canonical_answers
+from .links import outcome_url
 from .models import Choice, Flow, Outcome, OutcomeProcedure, Question
 
 # What could be a slug that a row once had: anything else (10 kB of junk, broken bytes) is not looked up.
@@ -143,6 +144,40 @@ def outcome_for_page(flow, slug):
     prefetch_related_objects(procedures, "steps")
     outcome.ordered_procedures = procedures
     return outcome
+
+
+def shortest_answers(flows):
+    """{flow id: {outcome slug: the shortest answers that lead to it}} for the given flows (loaded
+    with their slug and first question): three queries, whatever their number. An outcome no path
+    leads to is not in its flow's mapping."""
+    return {flow.pk: canonical_answers(graph) for flow, graph in flow_graphs(flows)}
+
+
+@dataclass(frozen=True)
+class ShareableOutcome:
+    outcome: Outcome
+    answers: tuple  # the shortest answers that lead to it
+
+    def get_absolute_url(self):
+        return outcome_url(self.outcome.flow.slug, self.outcome.slug, self.answers)
+
+
+def shareable_outcomes():
+    """Every outcome of the published flows with its shortest answers, in flow order: five queries,
+    whatever the number of flows and outcomes. An outcome no path leads to is left out."""
+    flows = list(Flow.objects.published().only("id", "slug", "first_question_id", "order"))
+    shortest = shortest_answers(flows)
+    outcomes = (
+        Outcome.objects.filter(flow__in=flows)
+        .select_related("flow")
+        .only("id", "slug", "updated_at", "flow__id", "flow__slug", "flow__order")
+        .order_by("flow__order", "flow_id", "id")
+    )
+    return [
+        ShareableOutcome(outcome, shortest[outcome.flow_id][outcome.slug])
+        for outcome in outcomes
+        if outcome.slug in shortest[outcome.flow_id]
+    ]
 
 
 def current_slugs(model, scope_field, wanted):

@@ -17,12 +17,16 @@ from urllib.parse import urlencode
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.views.generic import TemplateView
 
+from inquiry.core.context_processors import canonical_links
+from inquiry.core.markdown import html_to_text
 from inquiry.editorial.preview import PreviewMixin, mark_as_preview
 
 from . import engine
 from .engine import OUTCOME, QUESTION, Node
+from .links import outcome_url, page_url
 from .models import Flow
 from .selectors import flow_for_pages, outcome_for_page, published_flow, published_flows, renamed_address
 
@@ -30,13 +34,6 @@ from .selectors import flow_for_pages, outcome_for_page, published_flow, publish
 def query_answers(request):
     """The query string as (key, value) pairs, repeats included (the engine drops them)."""
     return [(key, value) for key, values in request.GET.lists() for value in values]
-
-
-def page_url(flow_slug, node, answers=()):
-    name = "guide:question" if node.kind == QUESTION else "guide:outcome"
-    url = reverse(name, kwargs={"flow_slug": flow_slug, f"{node.kind}_slug": node.slug})
-    query = urlencode([tuple(answer) for answer in answers])
-    return f"{url}?{query}" if query else url
 
 
 class GuideIndexView(TemplateView):
@@ -138,6 +135,9 @@ class QuestionView(FlowPageView):
                 "guide:answer", kwargs={"flow_slug": pages.flow.slug, "question_slug": question.slug}
             ),
             "has_error": decision.action == engine.NEEDS_ANSWER,
+            # A question page with answers is one step of a visitor's own path: search engines are
+            # told not to index it (see the template) and that the guide is its start page.
+            **canonical_links(self.request, reverse("guide:start", kwargs={"flow_slug": pages.flow.slug})),
         }
 
 
@@ -153,10 +153,16 @@ class OutcomeView(FlowPageView):
     page_kind = OUTCOME
 
     def page_context(self, pages, decision):
+        outcome = outcome_for_page(pages.flow, decision.node.slug)
+        # Every path of answers that leads here shows the same outcome: the one address search engines
+        # should keep is the shareable one, with the shortest answers (worked out from the graph in hand).
+        shortest = engine.canonical_answers(pages.graph).get(outcome.slug, decision.answers)
         return {
             "flow": pages.flow,
-            "outcome": outcome_for_page(pages.flow, decision.node.slug),
+            "outcome": outcome,
+            "description": Truncator(" ".join(html_to_text(outcome.what_happened_html).split())).chars(160),
             "answered": self.answered(pages, decision.answers, decision.answers),
             "back_url": self.back_url(pages, decision),
             "share_url": self.request.build_absolute_uri(),
+            **canonical_links(self.request, outcome_url(pages.flow.slug, outcome.slug, shortest)),
         }

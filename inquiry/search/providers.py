@@ -4,8 +4,8 @@ A provider names the model, says which of its objects are public (or will be), a
 into a document per language. The index follows a provider's model, and any model listed in
 `depends_on` (an edit there changes the documents of the objects it returns), on every save and delete.
 
-Adding a kind of page (the guide's outcomes, say) is one more provider here: search depends on the
-content apps, never the other way round.
+Adding a kind of page is one more provider here: search depends on the content apps, never the other
+way round.
 """
 
 from collections.abc import Callable, Iterable
@@ -39,6 +39,9 @@ class SearchProvider:
     # Objects that are public or scheduled to be, with what `pages` reads already joined.
     queryset: Callable[[], models.QuerySet]
     pages: Callable[[models.Model], Iterable[PageText]]
+    # Optional: reads what `pages` needs for many objects at once (a fixed number of queries), so that
+    # indexing a batch does not cost queries per object.
+    prepare: Callable[[list], None] | None = None
     # model → function(instance) returning the provider's objects whose documents it changes.
     depends_on: dict = field(default_factory=dict)
 
@@ -130,8 +133,66 @@ def _law_pages(article):
     )
 
 
+# --- Guide outcomes ------------------------------------------------------------------------------
+
+
+def _guide_queryset():
+    from inquiry.guide.models import Flow, Outcome
+
+    # Outcomes of published guides, including those whose publish date is still ahead (`visible_from`).
+    return Outcome.objects.filter(flow__status=Flow.Status.PUBLISHED, flow__published_at__isnull=False).select_related(
+        "flow"
+    )
+
+
+def _guide_prepare(outcomes):
+    from inquiry.guide.selectors import shortest_answers
+
+    shortest = shortest_answers({outcome.flow for outcome in outcomes})
+    for outcome in outcomes:
+        outcome.shortest_answers = shortest[outcome.flow_id].get(outcome.slug)
+
+
+def _guide_pages(outcome):
+    from inquiry.guide.links import outcome_url
+
+    from .models import Document
+
+    if not hasattr(outcome, "shortest_answers"):
+        _guide_prepare([outcome])
+    answers = outcome.shortest_answers
+    if answers is None:  # no path leads to it (a guide that does not pass its checks): nothing to find
+        return []
+    longest = Document._meta.get_field("url").max_length
+
+    def url():
+        # The shareable address with the answers, which renders without a redirect; the bare address
+        # (which redirects there) in the unlikely case that many long slugs do not fit the column.
+        shareable = outcome_url(outcome.flow.slug, outcome.slug, answers)
+        return shareable if len(shareable) <= longest else outcome.get_absolute_url()
+
+    return in_each_language(
+        lambda code: PageText(
+            language=code,
+            title=outcome.heading,
+            body=html_to_text(outcome.what_happened_html),
+            url=url(),
+            visible_from=outcome.flow.published_at,
+        )
+    )
+
+
+def _published_outcomes(**flow):
+    """The outcomes of a published flow: their addresses carry answers, which its questions and
+    answers shape (a draft has no documents to update)."""
+    from inquiry.guide.models import Flow, Outcome
+
+    return Outcome.objects.filter(flow__status=Flow.Status.PUBLISHED, **flow)
+
+
 def register_builtin_providers():
     from inquiry.faq.models import Article
+    from inquiry.guide.models import Choice, Flow, Outcome, Question
     from inquiry.law.models import Law, LawArticle
 
     register(
@@ -154,5 +215,20 @@ def register_builtin_providers():
             depends_on={Law: lambda law: law.articles.all()},
         )
     )
-    # The guide's outcomes get their provider here once the guide app has landed:
-    # register(SearchProvider(kind="guide", label=_("Guide"), model=Outcome, ...))
+    register(
+        SearchProvider(
+            kind="guide",
+            label=_("Guided answer"),
+            model=Outcome,
+            queryset=_guide_queryset,
+            pages=_guide_pages,
+            prepare=_guide_prepare,
+            depends_on={
+                # Publishing, unpublishing, the publish date and the slug are the flow's.
+                Flow: lambda flow: flow.outcomes.all(),
+                # Questions and answers decide the shortest answers, hence each outcome's address.
+                Question: lambda question: _published_outcomes(flow_id=question.flow_id),
+                Choice: lambda choice: _published_outcomes(flow__questions=choice.question_id),
+            },
+        )
+    )

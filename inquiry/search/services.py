@@ -9,7 +9,10 @@ from .providers import all_providers
 from .text import document_tokens
 
 
-def _documents(provider, obj):
+def _documents(provider, objects):
+    objects = list(objects)
+    if provider.prepare and objects:
+        provider.prepare(objects)
     return [
         Document(
             kind=provider.kind,
@@ -22,17 +25,24 @@ def _documents(provider, obj):
             title_tokens=document_tokens(page.title),
             body_tokens=document_tokens(page.body),
         )
+        for obj in objects
         for page in provider.pages(obj)
     ]
 
 
 @transaction.atomic
+def index_objects(*, provider, object_ids):
+    """Write the documents of these objects afresh: none for one that is gone or not public (a draft,
+    say). A fixed number of queries for any number of objects."""
+    object_ids = list(object_ids)
+    if not object_ids:
+        return
+    Document.objects.filter(kind=provider.kind, object_id__in=object_ids).delete()
+    Document.objects.bulk_create(_documents(provider, provider.queryset().filter(pk__in=object_ids)))
+
+
 def index_object(*, provider, object_id):
-    """Write the documents of one object afresh: none if it is gone or not public (a draft, say)."""
-    Document.objects.filter(kind=provider.kind, object_id=object_id).delete()
-    obj = provider.queryset().filter(pk=object_id).first()
-    if obj is not None:
-        Document.objects.bulk_create(_documents(provider, obj))
+    index_objects(provider=provider, object_ids=[object_id])
 
 
 @transaction.atomic
@@ -49,8 +59,8 @@ def rebuild_index(*, progress=None) -> dict:
     counts = {}
     for provider in all_providers():
         batch, written = [], 0
-        for obj in provider.queryset().iterator(chunk_size=500):
-            batch.extend(_documents(provider, obj))
+        for objects in _chunks(provider.queryset().iterator(chunk_size=500), 500):
+            batch.extend(_documents(provider, objects))
             if len(batch) >= 1000:
                 Document.objects.bulk_create(batch)
                 written += len(batch)
@@ -62,3 +72,14 @@ def rebuild_index(*, progress=None) -> dict:
     with connection.cursor() as cursor:
         index.rebuilt(cursor)
     return counts
+
+
+def _chunks(iterable, size):
+    chunk = []
+    for item in iterable:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

@@ -31,8 +31,7 @@ def _dependency_changed(sender, instance, raw=False, **kwargs):
     if raw:
         return
     for provider, affected in dependents_of(sender):
-        for object_id in affected(instance).values_list("pk", flat=True):
-            services.index_object(provider=provider, object_id=object_id)
+        services.index_objects(provider=provider, object_ids=affected(instance).values_list("pk", flat=True))
 
 
 def connect_index_updates():
@@ -43,4 +42,7 @@ def connect_index_updates():
         post_save.connect(_object_saved, sender=model, dispatch_uid=f"{uid}:saved")
         post_delete.connect(_object_deleted, sender=model, dispatch_uid=f"{uid}:deleted")
     for model in dependencies:
-        post_save.connect(_dependency_changed, sender=model, dispatch_uid=f"search:{model._meta.label}:dependency")
+        uid = f"search:{model._meta.label}:dependency"
+        post_save.connect(_dependency_changed, sender=model, dispatch_uid=uid)
+        # Deleting one (a guide's answer, say) changes the documents that read it just as much.
+        post_delete.connect(_dependency_changed, sender=model, dispatch_uid=f"{uid}:deleted")

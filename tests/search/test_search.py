@@ -296,7 +296,9 @@ def test_rebuild_command_recreates_the_index(client):
     seed = Article.objects.get(slug=SEED)
     Article.objects.filter(pk=seed.pk).update(title_en="Bulk-edited capybaraword title")  # sends no signal
     call_command("rebuild_search_index", verbosity=0)
-    assert all_result_urls("余额", "zh-hans") == expected
+    # The same pages; pages ranked equal (frequent on PostgreSQL) may swap places, as they are ordered
+    # by their document rows' ids, which a rebuild renumbers.
+    assert sorted(all_result_urls("余额", "zh-hans")) == sorted(expected)
     assert found("capybaraword") == [f"/en/faq/{SEED}/"]
 
 
@@ -357,8 +359,8 @@ def test_search_query_budget_does_not_grow_with_content(client, query):
     call_command("rebuild_search_index", verbosity=0)
     with_500 = count_queries(client, f"/{language}/search/", {"q": query, "page": "2"})
     assert with_10 == with_500
-    # The no-results page also lists the topics (two queries).
-    assert with_500 <= SEARCH_BUDGET + (2 if query == "qzxqzv" else 0)
+    # The no-results page also lists the topics (two queries) and the guides (one).
+    assert with_500 <= SEARCH_BUDGET + (3 if query == "qzxqzv" else 0)
 
 
 def test_mixed_chinese_and_english_words_in_one_query():

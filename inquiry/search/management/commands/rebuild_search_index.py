@@ -7,9 +7,10 @@ from inquiry.search.services import rebuild_index
 
 class Command(BaseCommand):
     help = (
-        "Rebuild the search index from the content: every published FAQ article and every law article, in "
-        "each language. The index normally follows each edit by itself; run this after bulk changes made "
-        "outside the admin and the content commands, or after restoring a database."
+        "Rebuild the search index from the content: every published FAQ article, every law article and "
+        "every outcome of a published guide, in each language. The index normally follows each edit by "
+        "itself; run this after bulk changes made outside the admin and the content commands, or after "
+        "restoring a database."
     )
 
     def handle(self, *args, **options):
