@@ -88,3 +88,19 @@ def page(browser, viewport):
     context, page = new_page(browser, viewport)
     yield page
     context.close()
+
+
+# What the browser tests wrote for people to look at (screenshots, page weights, printed pages).
+WRITTEN = set()
+
+
+def record_artifact(path):
+    WRITTEN.add(Path(path).parent)
+    return path
+
+
+def pytest_terminal_summary(terminalreporter):
+    if WRITTEN:
+        terminalreporter.write_sep("-", "browser test artifacts")
+        for folder in sorted(WRITTEN):
+            terminalreporter.write_line(f"written to {folder}")

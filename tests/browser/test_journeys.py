@@ -11,7 +11,7 @@ import pytest
 
 from tests.support.server import ADMIN_PASSWORD, ADMIN_USERNAME
 
-from .conftest import ARTIFACTS, new_page
+from .conftest import ARTIFACTS, new_page, record_artifact
 from .focus import assert_focus_visible, focus_state
 from .pages import HTML_LANG, PAGE_TYPES, fetch
 
@@ -70,7 +70,7 @@ def test_newcomer_from_home_through_the_guide_to_a_printed_checklist(site, page,
         assert printed_url.is_visible() and printed_url.inner_text().strip() == outcome_url
         assert page.locator(".guide-answers").is_visible()
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        pdf = page.pdf(path=str(ARTIFACTS / f"guide-outcome-print-{viewport}.pdf"), format="A4")
+        pdf = page.pdf(path=record_artifact(ARTIFACTS / f"guide-outcome-print-{viewport}.pdf"), format="A4")
         # The checklist fits on one sheet of A4.
         assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
     finally:
