@@ -10,8 +10,12 @@ HOST ?= 127.0.0.1
 # Full law texts to import, if present (JSON files in the shape documented in the README).
 LAW_DIR ?= ../shared/content
 CHROMIUM ?= /usr/bin/chromium
+# The Nu HTML Checker (npm's vnu-jar, run with the system's Java) for tests/browser/test_html_validity.py.
+VNU_VERSION ?= 26.9.27
+VNU_DIR ?= .tools/vnu
+VNU_JAR := $(VNU_DIR)/node_modules/vnu-jar/build/dist/vnu.jar
 
-.PHONY: run test setup setup-dev migrate content laws browser lint bench bench-search cluster clean
+.PHONY: run test setup setup-dev migrate content laws browser vnu lint bench bench-search cluster clean
 
 $(VENV)/.runtime: requirements.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed (python3.11, python3.12 or python3.13 on PATH)."; exit 1; }
@@ -50,7 +54,26 @@ browser:
 		echo "      Install it (Debian/Ubuntu: sudo apt-get install chromium) or set CHROMIUM=/path/to/chromium."; \
 	fi
 
-test: setup-dev browser
+# --ignore-scripts: the package's install script would fetch a Java of its own; the system's is used.
+vnu:
+	@if [ -f "$(VNU_JAR)" ]; then :; \
+	elif command -v npm >/dev/null 2>&1; then \
+		echo "Installing the Nu HTML Checker (npm vnu-jar@$(VNU_VERSION)) into $(VNU_DIR)..."; \
+		mkdir -p "$(VNU_DIR)" && npm install --silent --no-audit --no-fund --ignore-scripts \
+			--prefix "$(VNU_DIR)" "vnu-jar@$(VNU_VERSION)" \
+		|| echo "NOTE: npm could not install vnu-jar; the HTML checks will be skipped (a failure under CI=true)."; \
+	else \
+		echo "NOTE: no npm; the HTML checks will be skipped (a failure under CI=true). Install Node.js and npm."; \
+	fi
+	@if command -v java >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian's Java runtime for the HTML checker..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
+	else \
+		echo "NOTE: no java on PATH; the HTML checks will be skipped (Debian/Ubuntu: sudo apt-get install default-jre-headless)."; \
+	fi
+
+test: setup-dev browser vnu
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: setup-dev
@@ -70,4 +93,4 @@ bench-search: setup-dev
 	$(PY) bench/search.py
 
 clean:
-	rm -rf $(VENV) var staticfiles .pytest_cache
+	rm -rf $(VENV) var staticfiles .pytest_cache .tools test-artifacts

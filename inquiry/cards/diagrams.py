@@ -99,8 +99,11 @@ def state_diagram(account):
     title = _("States of the %(account)s") % {"account": account.name}
     slug = escape(account.slug)
     svg = (
-        f'<svg class="state-diagram" viewBox="0 0 {WIDTH} {height}" role="img" '
-        f'aria-labelledby="diagram-{slug}-title diagram-{slug}-desc" xmlns="http://www.w3.org/2000/svg">'
+        # A group, not an image: each state's box is a link (to its description below), and an image
+        # may hold no link (assistive technology would not announce it, yet the keyboard would stop on it).
+        f'<svg class="state-diagram" viewBox="0 0 {WIDTH} {height}" role="group" '
+        f'aria-labelledby="diagram-{slug}-title" aria-describedby="diagram-{slug}-desc" '
+        'xmlns="http://www.w3.org/2000/svg">'
         f'<title id="diagram-{slug}-title">{escape(title)}</title>'
         f'<desc id="diagram-{slug}-desc">{escape(description)}</desc>'
         f'<defs><marker id="arrow-{slug}" viewBox="0 0 10 10" refX="9" refY="5" '

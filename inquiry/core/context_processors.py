@@ -11,7 +11,7 @@ def site(request):
     query = request.META.get("QUERY_STRING", "")
     alternates = []
     for code, name in settings.LANGUAGES:
-        url = translate_url(request.path, code)
+        url = same_page_in(request.path, code)
         if query:
             url = f"{url}?{query}"
         alternates.append(
@@ -29,6 +29,17 @@ def site(request):
         "html_lang": html_lang(current),
         **search_engine_links(request, current),
     }
+
+
+def same_page_in(path, code):
+    """`path` in language `code`. An address that names no page (the 404 page) still has its language
+    prefix swapped, so the switcher keeps the visitor where they were, in the other language."""
+    url = translate_url(path, code)
+    if url == path:
+        for other, _name in settings.LANGUAGES:
+            if other != code and path.startswith(f"/{other}/"):
+                return f"/{code}/{path.removeprefix(f'/{other}/')}"
+    return url
 
 
 OPEN_GRAPH_LOCALES = {"zh-hans": "zh_CN", "en": "en_US"}

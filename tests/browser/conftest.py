@@ -8,6 +8,8 @@ import pytest
 
 from tests.support.server import running_site
 
+from .pages import Catalogue
+
 # Playwright's sync API runs an event loop in this thread; the ORM is not used against it here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -27,19 +29,29 @@ PHONE = {"width": 360, "height": 740}
 ARTIFACTS = Path(os.environ.get("SOCSEC_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts"))
 
 
-def _chromium_or_skip():
-    if Path(CHROMIUM).exists() or shutil.which(CHROMIUM):
-        return CHROMIUM
-    message = f"Chromium not found at {CHROMIUM}: install Debian's chromium (apt-get install chromium)"
+def missing_tool(message):
+    """Skip on a laptop without the tool; under CI a skipped check is a failure."""
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"{message}. Under CI a skipped browser test is a failure.")
     pytest.skip(message)
+
+
+def _chromium_or_skip():
+    if Path(CHROMIUM).exists() or shutil.which(CHROMIUM):
+        return CHROMIUM
+    missing_tool(f"Chromium not found at {CHROMIUM}: install Debian's chromium (apt-get install chromium)")
 
 
 @pytest.fixture(scope="session")
 def site():
     with running_site() as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def catalogue(site):
+    """Every page type's address on the session's server."""
+    return Catalogue(site)
 
 
 @pytest.fixture(scope="session")
@@ -76,3 +88,19 @@ def page(browser, viewport):
     context, page = new_page(browser, viewport)
     yield page
     context.close()
+
+
+# What the browser tests wrote for people to look at (screenshots, page weights, printed pages).
+WRITTEN = set()
+
+
+def record_artifact(path):
+    WRITTEN.add(Path(path).parent)
+    return path
+
+
+def pytest_terminal_summary(terminalreporter):
+    if WRITTEN:
+        terminalreporter.write_sep("-", "browser test artifacts")
+        for folder in sorted(WRITTEN):
+            terminalreporter.write_line(f"written to {folder}")

@@ -15,7 +15,11 @@ def test_state_diagrams_are_valid_accessible_svg(lang):
     with translation.override(lang):
         for account in accounts_with_states():
             root = ET.fromstring(str(state_diagram(account)))
-            assert root.get("role") == "img"
+            # A group of links (one per state), named by its title and described by its desc.
+            assert root.get("role") == "group"
+            assert root.get("aria-labelledby") == f"diagram-{account.slug}-title"
+            assert root.get("aria-describedby") == f"diagram-{account.slug}-desc"
+            assert len(root.findall(f"{SVG}a")) == len(account.states.all())
             title, desc = root.find(f"{SVG}title"), root.find(f"{SVG}desc")
             assert title.text and account.name in title.text
             states = list(account.states.all())

@@ -132,7 +132,12 @@ def test_client_address_behind_trusted_proxies(rf, settings):
 def test_bad_posts_get_a_400_page_and_store_nothing(csrf_client, seed, data):
     response = send(csrf_client, form_url(seed), **data)
     assert response.status_code == 400
-    assert b"Please correct the problem" in response.content
+    # The error summary names each problem and links to its field; the title says there is an error.
+    html = response.content.decode()
+    assert '<div class="error-summary" role="alert"' in html
+    field = "id_comment" if "comment" in data else "id_helpful_0"
+    assert f'<li><a href="#{field}">' in html and f'id="{field}"' in html
+    assert "<title>Error:" in html
     assert Feedback.objects.count() == 0
 
 
