@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -45,6 +46,51 @@ class EditableContent(models.Model):
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "version"}
         super().save(*args, **kwargs)
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """Published and due: content with a future publish date stays hidden until then."""
+        return self.filter(status=Publishable.Status.PUBLISHED, published_at__lte=now or timezone.now())
+
+
+class Publishable(EditableContent):
+    """Content the public sees only once published and due, and that someone checks regularly.
+
+    Publishing in the future needs no scheduler: `published()` filters on the date. The admin lists
+    content whose last review is older than SOCSEC_REVIEW_AFTER_MONTHS.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        _("publish date"), null=True, blank=True, help_text=_("Hidden from the public until this time.")
+    )
+    last_reviewed_on = models.DateField(_("last reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_public(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
 
 
 class ShippedRecord(models.Model):

@@ -1,12 +1,10 @@
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inquiry.cards.models import AccountState, Procedure
 from inquiry.core.markdown import render_markdown_fields
-from inquiry.core.models import EditableContent
+from inquiry.core.models import EditableContent, Publishable
 from inquiry.law.models import LawArticle
 
 
@@ -28,18 +26,8 @@ class Topic(EditableContent):
         return reverse("faq:topic_detail", kwargs={"slug": self.slug})
 
 
-class ArticleQuerySet(models.QuerySet):
-    def published(self, now=None):
-        """Published and due: an article with a future publish date stays hidden until then."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now())
-
-
-class Article(EditableContent):
+class Article(Publishable):
     """A question and its answer: the short answer first, then the detail and the law behind it."""
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("draft")
-        PUBLISHED = "published", _("published")
 
     slug = models.SlugField(_("slug"), max_length=100, unique=True, help_text=_("Part of the URL. ASCII."))
     topic = models.ForeignKey(Topic, verbose_name=_("topic"), on_delete=models.PROTECT, related_name="articles")
@@ -47,19 +35,6 @@ class Article(EditableContent):
     short_answer = models.TextField(_("short answer"), help_text=_("The answer first, in one to three sentences."))
     body = models.TextField(_("detail"), blank=True, help_text=_("Markdown."))
     body_html = models.TextField(editable=False, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
-    published_at = models.DateTimeField(
-        _("publish date"), null=True, blank=True, help_text=_("Hidden from the public until this time.")
-    )
-    last_reviewed_on = models.DateField(_("last reviewed"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reviewed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     citations = models.ManyToManyField(
         LawArticle, verbose_name=_("legal basis"), blank=True, related_name="faq_articles"
     )
@@ -69,8 +44,6 @@ class Article(EditableContent):
         "self", verbose_name=_("related questions"), blank=True, symmetrical=False, related_name="+"
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["topic__order", "order", "id"]
@@ -94,11 +67,3 @@ class Article(EditableContent):
 
     def get_absolute_url(self):
         return reverse("faq:article_detail", kwargs={"slug": self.slug})
-
-    @property
-    def is_public(self):
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and (self.published_at <= timezone.now())
-        )

@@ -4,17 +4,15 @@ Flows are data, edited in the admin. The graph they form is checked (`checks.py`
 published, and walked by the pure functions in `engine.py`.
 """
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inquiry.cards.models import AccountState, Procedure
 from inquiry.core.markdown import render_markdown_fields
-from inquiry.core.models import EditableContent
+from inquiry.core.models import EditableContent, Publishable
 from inquiry.faq.models import Article
 from inquiry.law.models import LawArticle
 
@@ -27,18 +25,8 @@ def validate_question_slug(value):
         raise ValidationError(_("“%(slug)s” is reserved. Choose another slug."), params={"slug": value})
 
 
-class FlowQuerySet(models.QuerySet):
-    def published(self, now=None):
-        """Published and due: a flow with a future publish date stays hidden until then."""
-        return self.filter(status=Flow.Status.PUBLISHED, published_at__lte=now or timezone.now())
-
-
-class Flow(EditableContent):
+class Flow(Publishable):
     """A guided inquiry: a start page and questions, one per page, that lead to an outcome."""
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("draft")
-        PUBLISHED = "published", _("published")
 
     slug = models.SlugField(_("slug"), max_length=100, unique=True, help_text=_("Part of the URL. ASCII, stable."))
     title = models.CharField(_("title"), max_length=200, help_text=_("The question the flow answers."))
@@ -56,24 +44,7 @@ class Flow(EditableContent):
         on_delete=models.RESTRICT,
         related_name="+",
     )
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
-    published_at = models.DateTimeField(
-        _("publish date"), null=True, blank=True, help_text=_("Hidden from the public until this time.")
-    )
-    # A guide tells people what happened to their money: like an FAQ article, someone checks it
-    # against the rules regularly, and the admin lists the guides due for that (SOCSEC_REVIEW_AFTER_MONTHS).
-    last_reviewed_on = models.DateField(_("last reviewed"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reviewed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    objects = FlowQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "id"]
@@ -99,14 +70,6 @@ class Flow(EditableContent):
 
     def get_absolute_url(self):
         return reverse("guide:start", kwargs={"flow_slug": self.slug})
-
-    @property
-    def is_public(self):
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and (self.published_at <= timezone.now())
-        )
 
 
 class Question(EditableContent):
