@@ -42,8 +42,13 @@ def allow(request) -> bool:
     key = f"{client_key(request)}:{int(time.time() // window)}"
     try:
         count = 1 if cache.add(key, 1, timeout=window) else cache.incr(key)
-    except ValueError:  # expired between add and incr
-        count = 1 if cache.add(key, 1, timeout=window) else limit + 1
+    except ValueError:
+        # The count expired between add and incr, or the cache cannot store anything at all (the
+        # fail-soft Redis cache answers every call as a miss while Redis is down). Either way, count
+        # afresh if it can; if it cannot, the cache is down and people must still be able to answer.
+        if not cache.add(key, 1, timeout=window):
+            logger.warning("feedback rate limit: cache unavailable, answer accepted without counting")
+        return True
     except Exception:  # noqa: BLE001 - the cache being down must not stop people from answering
         logger.warning("feedback rate limit: cache unavailable, answer accepted without counting")
         return True

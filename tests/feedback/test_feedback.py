@@ -11,6 +11,7 @@ from django.utils import timezone
 from inquiry.faq.models import Article
 from inquiry.feedback import ratelimit
 from inquiry.feedback.models import Feedback
+from tests.support.server import free_port
 
 SEED = "accidentally-put-money-on-card"
 
@@ -100,6 +101,22 @@ def test_rate_limit_per_client(settings, seed):
     other = Client(enforce_csrf_checks=True, REMOTE_ADDR="198.51.100.2")
     assert send(other, form_url(seed), helpful="no").status_code == 302
     assert Feedback.objects.count() == 4
+
+
+def test_answers_are_taken_while_the_cache_is_down(settings, seed):
+    """Redis unreachable (a closed port, for real) makes the site slower, never stops people answering."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "inquiry.core.cache.ResilientRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2, "retry_after": 5},
+        }
+    }
+    settings.FEEDBACK_RATE_LIMIT = 1
+    visitor = Client(enforce_csrf_checks=True, REMOTE_ADDR="198.51.100.9")
+    statuses = [send(visitor, form_url(seed), helpful="yes").status_code for _ in range(2)]
+    assert statuses == [302, 302]  # nothing can be counted, so nothing is refused
+    assert Feedback.objects.count() == 2
 
 
 def test_rate_limit_key_does_not_hold_the_address(rf):
