@@ -227,6 +227,24 @@ def test_errors_and_redirects_are_not_cached(client, url):
     assert "X-Page-Cache" not in client.get(url)
 
 
+def test_forms_with_errors_are_not_cached(client):
+    # The guide's "continue without choosing" page: a 400 with an error summary.
+    url = "/en/guide/what-happened-to-my-money/activated/answer/?money-source=deposited-myself"
+    for _ in range(2):
+        response = client.get(url)
+        assert response.status_code == 400
+        assert b"error-summary" in response.content
+        assert "X-Page-Cache" not in response
+    # A feedback answer that is not valid: the form again, with its errors, never from the cache.
+    article = Article.objects.get(slug=SEED)
+    feedback_url = f"/en/feedback/faq/{article.pk}/"
+    for _ in range(2):
+        response = client.post(feedback_url, {"helpful": "perhaps"})
+        assert response.status_code == 400
+        assert "X-Page-Cache" not in response
+        assert "X-Page-Cache" not in client.get(feedback_url)
+
+
 def test_responses_that_set_cookies_are_not_cached(client):
     response = client.get("/admin/login/")
     assert response.status_code == 200
