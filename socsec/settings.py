@@ -253,6 +253,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # gunicorn's access log already has one line per request, 4xx included; Django's own "Not Found"
+        # warnings would add a second. Errors (5xx) are still logged, with their traceback.
+        "django.request": {"level": "ERROR"},
         # Scanners send made-up Host headers all day; Django answers 400 and would log a traceback each time.
         "django.security.DisallowedHost": {"level": "CRITICAL"},
     },
