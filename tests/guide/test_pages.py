@@ -215,7 +215,18 @@ def test_home_page_and_navigation_lead_to_the_guide(client, lang):
     start = f'href="/{lang}/guide/{MAIN}/"'
     assert 'class="btn btn-primary btn-lg start-button" href="/' + f'{lang}/guide/{MAIN}/"' in html
     nav = html[html.index('class="site-nav"') : html.index("</nav>", html.index('class="site-nav"'))]
-    assert start in nav
+    assert f'href="/{lang}/guide/"' in nav  # the list of guides, whichever are published
+    # The home page lists every published guide, the second one included.
+    guides = html[html.index('id="guides-heading"') : html.index("</section>", html.index('id="guides-heading"'))]
+    assert start in guides and f'href="/{lang}/guide/can-i-take-money-out/"' in guides
+
+
+@pytest.mark.django_db
+def test_home_page_button_never_leads_to_an_unpublished_guide(client):
+    Flow.objects.filter(slug=MAIN).update(status=Flow.Status.DRAFT)
+    html = client.get("/en/").content.decode()
+    assert 'class="btn btn-primary btn-lg start-button" href="/en/guide/"' in html
+    assert f"/guide/{MAIN}/" not in html
 
 
 @pytest.mark.django_db
