@@ -15,7 +15,7 @@ VNU_VERSION ?= 26.9.27
 VNU_DIR ?= .tools/vnu
 VNU_JAR := $(VNU_DIR)/node_modules/vnu-jar/build/dist/vnu.jar
 
-.PHONY: run test setup setup-dev migrate content laws browser vnu lint bench bench-search cluster clean
+.PHONY: run test setup setup-dev migrate content laws browser vnu lint bench bench-search cluster clean distclean
 
 $(VENV)/.runtime: requirements.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed (python3.11, python3.12 or python3.13 on PATH)."; exit 1; }
@@ -92,5 +92,9 @@ cluster: setup-dev
 bench-search: setup-dev
 	$(PY) bench/search.py
 
+# `clean` keeps var/ (the SQLite database with every edit and account); `distclean` removes it too.
 clean:
-	rm -rf $(VENV) var staticfiles .pytest_cache .tools test-artifacts
+	rm -rf $(VENV) staticfiles .pytest_cache .tools test-artifacts
+
+distclean: clean
+	rm -rf var

@@ -1,6 +1,6 @@
 """Settings for socsec, read from the environment.
 
-A laptop needs nothing set: SQLite in var/, local-memory cache, DEBUG off unless asked for.
+A laptop needs nothing set: SQLite and a file cache in var/, DEBUG off unless asked for.
 Production (DJANGO_ENV=production) refuses to start without a real SECRET_KEY and ALLOWED_HOSTS.
 """
 
