@@ -1,5 +1,6 @@
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.core import serializers
 from django.core.management import call_command
 
@@ -53,6 +54,23 @@ def test_seed_english_is_word_for_word():
     assert "There are actually two accounts in the social security card" in seed.body_en
     article_4 = LawArticle.objects.get(law__slug="social-insurance-law", number=4)
     assert article_4.summary_en
+
+
+SEED_PAGE = settings.BASE_DIR.parent / "shared" / "seed" / "social-security-card-faq.txt"
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(not SEED_PAGE.exists(), reason="the seed page (../shared/seed) is not beside this checkout")
+def test_seed_english_matches_the_seed_page_paragraph_by_paragraph():
+    paragraphs = [part.strip() for part in SEED_PAGE.read_text(encoding="utf-8").split("\n\n") if part.strip()]
+    title, short_answer, *rest = paragraphs[1:]
+    body = rest[: rest.index("Legal basis:")]
+    seed = Article.objects.get(slug="accidentally-put-money-on-card")
+    assert seed.title_en == title
+    assert seed.short_answer_en == short_answer
+    shipped = [part.strip() for part in seed.body_en.split("\n\n")]
+    assert shipped[: len(body)] == body  # word for word, in order; an editors' note may follow
+    assert all(part.startswith("**Editors' note:**") for part in shipped[len(body) :])
 
 
 @pytest.mark.django_db
