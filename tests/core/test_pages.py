@@ -1,7 +1,5 @@
 """Every page type answers in both languages with its content; unknown things give a 404 page."""
 
-import json
-
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
@@ -10,6 +8,8 @@ from django.utils.html import escape
 from inquiry.cards.models import Account, Procedure
 from inquiry.faq.models import Article, Topic
 from inquiry.law.models import LawArticle
+from tests.support import laws
+from tests.support.laws import write
 
 LANGUAGES = ["zh-hans", "en"]
 SEED = "accidentally-put-money-on-card"
@@ -86,32 +86,9 @@ def test_law_pages(client, lang):
     assert f"/{lang}/faq/{SEED}/" in html
 
 
-SMALL_LAW = {
-    "title_zh": "测试法",
-    "title_en": "Test Law",
-    "version": "2026",
-    "source_zh": "测试来源",
-    "source_en": "test source",
-    "articles": [
-        {
-            "number": 1,
-            "label_zh": "第一条",
-            "label_en": "Article 1",
-            "chapter_zh": "第一章 总则",
-            "chapter_en": "Chapter I General Provisions",
-            "text_zh": "第一条的中文。",
-            "text_en_unofficial": "Article one in English.",
-        },
-        {"number": 2, "label_zh": "第二条", "chapter_zh": "第二章 附则", "text_zh": "只有中文的第二条。"},
-    ],
-}
-
-
 @pytest.fixture
 def small_law(tmp_path):
-    path = tmp_path / "law.json"
-    path.write_text(json.dumps(SMALL_LAW, ensure_ascii=False), encoding="utf-8")
-    call_command("import_law", str(path), verbosity=0)
+    call_command("import_law", str(write(tmp_path, laws.small_law())), verbosity=0)
     return "/law/test-law/"
 
 
@@ -129,17 +106,17 @@ def test_a_law_page_lists_its_articles_by_chapter(client, small_law, lang):
 @pytest.mark.django_db
 def test_an_english_law_article_is_labelled_as_unofficial(client, small_law):
     html = get_ok(client, f"/en{small_law}1/")
-    assert "Article one in English." in html
+    assert "First paragraph." in html
     assert "Unofficial translation." in html
     chinese = get_ok(client, f"/zh-hans{small_law}1/")
-    assert "第一条的中文。" in chinese and "Unofficial translation." not in chinese
+    assert "第一段。" in chinese and "Unofficial translation." not in chinese
 
 
 @pytest.mark.django_db
 def test_english_law_article_without_translation_says_so(client, small_law):
     html = get_ok(client, f"/en{small_law}2/")
     assert "No English translation of this article is available" in html
-    assert 'lang="zh-Hans"' in html and "只有中文的第二条。" in html
+    assert 'lang="zh-Hans"' in html and "只有中文。" in html
 
 
 @pytest.mark.django_db
