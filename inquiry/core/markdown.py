@@ -12,6 +12,8 @@ from django.conf import settings
 from django.utils.html import strip_tags
 from modeltranslation.utils import build_localized_fieldname
 
+from inquiry.core.language import is_chinese, mark_chinese_runs
+
 ALLOWED_TAGS = {
     "p",
     "br",
@@ -69,7 +71,10 @@ def render_markdown_fields(instance, field_names, languages=None):
     for lang in languages or settings.MODELTRANSLATION_LANGUAGES:
         for name in field_names:
             source = getattr(instance, build_localized_fieldname(name, lang)) or ""
-            setattr(instance, build_localized_fieldname(f"{name}_html", lang), render_markdown(source))
+            rendered = render_markdown(source)
+            if not is_chinese(lang):
+                rendered = mark_chinese_runs(rendered)  # a Chinese term in English text is read in Chinese
+            setattr(instance, build_localized_fieldname(f"{name}_html", lang), rendered)
 
 
 def html_to_text(rendered_html: str) -> str:
