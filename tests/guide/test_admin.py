@@ -274,6 +274,18 @@ def test_map_page_draws_the_flow_with_problems_marked(admin_client):
 
 
 @pytest.mark.django_db
+def test_map_page_speaks_chinese_to_a_chinese_editor(admin_client):
+    flow = make_flow("stray", {"a": [("x", "@one"), ("y", "@one")], "island": [("x", "@one")]}, ["one"], "a")
+    url = reverse("admin:guide_flow_map", args=[flow.pk])
+    html = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="zh-Hans").content.decode()
+    svg = html[html.index('<svg class="flow-diagram"') :]
+    assert "向导“stray”的流程图" in svg  # the picture's accessible name
+    assert ">开始</text>" in svg
+    assert "从第一个问题出发无法到达：" in svg
+    assert "Map of the guide" not in svg and ">Start<" not in svg and "Not reachable" not in svg
+
+
+@pytest.mark.django_db
 def test_map_page_of_a_shipped_flow_has_no_problems(admin_client):
     flow = Flow.objects.get(slug=MAIN)
     html = admin_client.get(reverse("admin:guide_flow_map", args=[flow.pk])).content.decode()
