@@ -197,7 +197,7 @@ def flow_diagram(graph: FlowGraph, problems, labels=None, choice_labels=None, li
     title = _("Map of the guide “%(slug)s”") % {"slug": graph.slug}
     svg = (
         f'<svg class="flow-diagram" width="{width:.0f}" height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" '
-        'role="img" aria-labelledby="flow-diagram-title flow-diagram-desc" xmlns="http://www.w3.org/2000/svg">'
+        'role="group" aria-labelledby="flow-diagram-title" aria-describedby="flow-diagram-desc" xmlns="http://www.w3.org/2000/svg">'
         f'<title id="flow-diagram-title">{escape(title)}</title>'
         f'<desc id="flow-diagram-desc">{escape(description)}</desc>'
         '<defs><marker id="flow-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '

@@ -157,7 +157,7 @@ from inquiry.faq.models import Article
 from inquiry.guide.models import Flow
 article = Article.objects.exclude(slug=SEED).order_by("pk").first()
 if article.history.count() < 2:
-    article.body_en += "\n\nA second version, for the admin checks."
+    article.body_en += "\\n\\nA second version, for the admin checks."
     article.save()
 versions = list(article.history.order_by("history_id").values_list("history_id", flat=True))
 flow = Flow.objects.get(slug=FLOW)
