@@ -156,10 +156,11 @@ def two_accounts_picture():
         "account; it must be activated in person at a branch of the card's service bank before money on it can "
         "be used."
     )
+    title = _("The two accounts on a social security card")
     svg = (
         f'<svg class="two-accounts" viewBox="0 0 {width} {height}" role="img" '
         'aria-labelledby="two-accounts-title two-accounts-desc" xmlns="http://www.w3.org/2000/svg">'
-        f'<title id="two-accounts-title">{escape(_("The two accounts on a social security card"))}</title>'
+        f'<title id="two-accounts-title">{escape(title)}</title>'
         f'<desc id="two-accounts-desc">{escape(description)}</desc>' + "".join(parts) + "</svg>"
     )
     return mark_safe(svg)  # noqa: S308 - every interpolated text is escaped

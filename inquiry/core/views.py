@@ -8,9 +8,11 @@ from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from .context_processors import NATIVE_NAMES, html_lang, same_page_in
 from .faults import is_database_unavailable
 
 logger = logging.getLogger(__name__)
@@ -72,7 +74,48 @@ def server_error(request):
     # raised outside a view (in a middleware, say) still gets the 503 page rather than a 500.
     if is_database_unavailable(sys.exc_info()[1]):
         return service_unavailable(request)
-    return render(request, "500.html", status=500)
+    try:
+        # No request, so no context processors: whatever broke the page may break them too, and the
+        # page must not need the database. The context holds just what base.html needs.
+        content = loader.render_to_string("500.html", error_page_context(request))
+    except Exception:  # noqa: BLE001 - the page must come out even if the site's templates cannot render
+        logger.exception("500 page failed to render; sending the plain one")
+        title = _("Sorry, something went wrong")
+        advice = _("The problem is on our side, not yours. Please try again in a few minutes.")
+        content = (
+            f'<!doctype html><html><head><meta charset="utf-8"><title>{title}</title></head>'
+            f"<body><h1>{title}</h1><p>{advice}</p></body></html>"
+        )
+    response = HttpResponse(content, status=500)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def error_page_context(request):
+    """What base.html needs (site name, page language, language switcher), made without the database
+    or the request's context processors. The switcher links this address in the other language, or that
+    language's home page if the address cannot be translated."""
+    current = get_language() or settings.LANGUAGE_CODE
+    alternates = []
+    for code, _name in settings.LANGUAGES:
+        try:
+            url = same_page_in(request.path, code)
+        except Exception:  # noqa: BLE001 - a broken URL configuration is one reason to be here
+            url = f"/{code}/"
+        alternates.append(
+            {
+                "code": code,
+                "tag": html_lang(code),
+                "native_name": NATIVE_NAMES.get(code, code),
+                "url": url,
+                "current": code == current,
+            }
+        )
+    return {
+        "site_name": settings.SOCSEC_SITE_NAME,
+        "html_lang": html_lang(current),
+        "language_alternates": alternates,
+    }
 
 
 def bad_request(request, exception=None):

@@ -16,10 +16,11 @@ def weekly_chart(weeks):
     peak = max([week.total for week in weeks] + [1])
     plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_width / len(weeks)
+    title = _("Answers per week, last 12 weeks")
     parts = [
         f'<svg class="feedback-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         'aria-labelledby="feedback-chart-title feedback-chart-desc" xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="feedback-chart-title">{escape(_("Answers per week, last 12 weeks"))}</title>',
+        f'<title id="feedback-chart-title">{escape(title)}</title>',
         '<desc id="feedback-chart-desc">{}</desc>'.format(
             escape(_("Green: helpful. Grey: not helpful. The table below has the numbers."))
         ),

@@ -175,17 +175,18 @@ def flow_diagram(graph: FlowGraph, problems, labels=None, choice_labels=None, li
     start = graph.question(graph.first_question)
     if start is not None and Node(QUESTION, start.slug) in position:
         x, y = position[Node(QUESTION, start.slug)]
+        start_label = _("Start")
         extras.append(
             f'<text x="{x + BOX_WIDTH / 2:.1f}" y="{y - 22:.1f}" text-anchor="middle" font-size="12" '
-            f'class="flow-start">{escape(_("Start"))}</text>'
+            f'class="flow-start">{escape(start_label)}</text>'
             f'<path d="M{x + BOX_WIDTH / 2:.1f},{y - 18:.1f} V{y - 3:.1f}" class="flow-edge" '
             'marker-end="url(#flow-arrow)"/>'
         )
     if has_stray:
         x = MARGIN + (len(columns) - 1) * (BOX_WIDTH + COLUMN_GAP)
+        stray_label = _("Not reachable from the first question:")
         extras.append(
-            f'<text x="{x:.1f}" y="{TOP - 30:.1f}" font-size="12" class="flow-stray-label">'
-            f"{escape(_('Not reachable from the first question:'))}</text>"
+            f'<text x="{x:.1f}" y="{TOP - 30:.1f}" font-size="12" class="flow-stray-label">{escape(stray_label)}</text>'
         )
 
     description = _("%(questions)s questions, %(outcomes)s outcomes, %(problems)s problems.") % {
@@ -193,10 +194,11 @@ def flow_diagram(graph: FlowGraph, problems, labels=None, choice_labels=None, li
         "outcomes": len(graph.outcomes),
         "problems": len(problems),
     }
+    title = _("Map of the guide “%(slug)s”") % {"slug": graph.slug}
     svg = (
         f'<svg class="flow-diagram" width="{width:.0f}" height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" '
-        'role="img" aria-labelledby="flow-diagram-title flow-diagram-desc" xmlns="http://www.w3.org/2000/svg">'
-        f'<title id="flow-diagram-title">{escape(_("Map of the guide “%(slug)s”") % {"slug": graph.slug})}</title>'
+        'role="group" aria-labelledby="flow-diagram-title" aria-describedby="flow-diagram-desc" xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="flow-diagram-title">{escape(title)}</title>'
         f'<desc id="flow-diagram-desc">{escape(description)}</desc>'
         '<defs><marker id="flow-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
         'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="flow-arrow"/></marker></defs>'

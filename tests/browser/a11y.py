@@ -32,11 +32,16 @@ HEADINGS = """() => [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')]
 
 
 def serious_violations(page):
+    return [(rule, impact, targets[:5]) for rule, impact, targets in serious_violations_everywhere(page)]
+
+
+def serious_violations_everywhere(page):
+    """(rule, impact, every element's target) for each serious or critical violation on the page."""
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page, options=AXE_OPTIONS)
     return [
-        (violation["id"], violation["impact"], [node["target"] for node in violation["nodes"]][:5])
+        (violation["id"], violation["impact"], [node["target"] for node in violation["nodes"]])
         for violation in results.response["violations"]
         if violation["impact"] in BLOCKING_IMPACTS
     ]

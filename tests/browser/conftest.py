@@ -8,7 +8,7 @@ import pytest
 
 from tests.support.server import running_site
 
-from .pages import Catalogue
+from .pages import UNREACHABLE_DATABASE_URL, Catalogue, admin_objects
 
 # Playwright's sync API runs an event loop in this thread; the ORM is not used against it here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -46,6 +46,24 @@ def _chromium_or_skip():
 def site():
     with running_site() as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def faulty_site():
+    """A second server whose database is not there and which has a page that fails with a bug: it shows
+    the 503 page (any page that needs the database) and the 500 page (see pages.FAULT_PAGE_TYPES)."""
+    serve_env = {
+        "DATABASE_URL": UNREACHABLE_DATABASE_URL,
+        "DJANGO_SETTINGS_MODULE": "tests.support.faulty_settings",
+    }
+    with running_site(serve_env=serve_env, prepare=False, wait_for="/robots.txt") as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def admin_ids(site):
+    """The ids in the admin pages' addresses (pages.ADMIN_PAGES) on the session's server."""
+    return admin_objects(site)
 
 
 @pytest.fixture(scope="session")

@@ -111,15 +111,16 @@ class HttpResponse:
 class HttpSession:
     """Cookies kept between requests, as a browser does (for the CSRF cookie and token)."""
 
-    def __init__(self):
+    def __init__(self, headers=None):
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        self.headers = headers or {}
 
     def get(self, url):
-        return self._open(urllib.request.Request(url))
+        return self._open(urllib.request.Request(url, headers=self.headers))
 
     def post(self, url, data):
         body = urllib.parse.urlencode(data).encode()
-        return self._open(urllib.request.Request(url, data=body, headers={"Referer": url}))
+        return self._open(urllib.request.Request(url, data=body, headers={**self.headers, "Referer": url}))
 
     def _open(self, request):
         try:
@@ -131,3 +132,73 @@ class HttpSession:
 
 def fetch(url):
     return HttpSession().get(url)
+
+
+# --- pages that only a fault shows -------------------------------------------------------------------
+# Served by a second server (the `faulty_site` fixture) whose database is not there and whose URLs add a
+# page that fails with a bug (tests/support/faulty_urls.py): the 500 page, and the 503 page that any
+# page needing the database gives. Checked by the same axe and HTML checks as the page types above.
+FAULT_PAGE_TYPES = [
+    PageType("server-error", "/broken-page/", status=500),
+    PageType("service-unavailable", f"/faq/{SEED}/", status=503),
+]
+UNREACHABLE_DATABASE_URL = "sqlite:////nonexistent-socsec-dir/socsec.sqlite3"
+
+
+# --- the admin, signed in as a superuser -------------------------------------------------------------
+ADMIN_LANGUAGES = {"zh-hans": "zh-CN,zh;q=0.9", "en": "en-GB,en;q=0.9"}
+
+# Run in the server's database by `manage.py shell`: the objects the admin pages below are about. The
+# article (not the seed article other tests edit) gets a second version, so two versions can be compared.
+ADMIN_OBJECTS_SCRIPT = f"""
+import json
+SEED, FLOW = {SEED!r}, {FLOW!r}
+from inquiry.faq.models import Article
+from inquiry.guide.models import Flow
+article = Article.objects.exclude(slug=SEED).order_by("pk").first()
+if article.history.count() < 2:
+    article.body_en += "\\n\\nA second version, for the admin checks."
+    article.save()
+versions = list(article.history.order_by("history_id").values_list("history_id", flat=True))
+flow = Flow.objects.get(slug=FLOW)
+print(json.dumps(dict(article=article.pk, older=versions[0], newer=versions[-1], flow=flow.pk)))
+"""
+
+
+@dataclass(frozen=True)
+class AdminPage:
+    name: str
+    path: str  # with {article}, {older}, {newer}, {flow} filled in from ADMIN_OBJECTS_SCRIPT
+    ours: bool  # a page whose markup is our own template (checked by vnu too), not Django's alone
+
+
+ADMIN_PAGES = [
+    AdminPage("admin-index", "/admin/", ours=False),
+    AdminPage("article-change", "/admin/faq/article/{article}/change/", ours=False),
+    AdminPage("article-history", "/admin/faq/article/{article}/history/", ours=True),
+    AdminPage(
+        "article-compare", "/admin/faq/article/{article}/history/compare/?older={older}&newer={newer}", ours=True
+    ),
+    AdminPage("feedback-report", "/admin/feedback/feedback/report/", ours=True),
+    AdminPage("flow-map", "/admin/guide/flow/{flow}/map/", ours=True),
+    AdminPage("articles-due-for-review", "/admin/faq/article/?review=due", ours=False),
+]
+
+
+def admin_objects(site):
+    import json
+
+    return json.loads(site.manage("shell", "-c", ADMIN_OBJECTS_SCRIPT).stdout.strip().splitlines()[-1])
+
+
+def admin_session(site, language):
+    """An HTTP session signed in to the admin as the test server's superuser, in `language`."""
+    from tests.support.server import ADMIN_PASSWORD, ADMIN_USERNAME
+
+    session = HttpSession(headers={"Accept-Language": ADMIN_LANGUAGES[language]})
+    url = site.url("/admin/login/?next=/admin/")
+    form = session.get(url).body
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    answer = session.post(url, {"csrfmiddlewaretoken": token, "username": ADMIN_USERNAME, "password": ADMIN_PASSWORD})
+    assert answer.status == 200 and 'id="login-form"' not in answer.body, "could not sign in to the admin"
+    return session

@@ -3,6 +3,8 @@ and on it a screenshot, axe-core (WCAG 2.2 A/AA and best practices, colour contr
 serious or critical), the page's language and that of Chinese passages on English pages, headings in
 order, and nothing sticking out sideways.
 
+The 500 and 503 pages get the same checks (test_fault_page), on a server made to fail.
+
 Screenshots go to test-artifacts/screenshots/<viewport>/ (printed at the end of the run; not in git).
 The two pictures in the README (docs/screenshots/) are copies of the readme-*.png written here.
 """
@@ -11,7 +13,7 @@ import pytest
 
 from .a11y import CHINESE_PASSAGES, HEADINGS, serious_violations
 from .conftest import ARTIFACTS, new_page, record_artifact
-from .pages import FLOW, HTML_LANG, LANGUAGES, PAGE_TYPES
+from .pages import FAULT_PAGE_TYPES, FLOW, HTML_LANG, LANGUAGES, PAGE_TYPES
 
 pytestmark = pytest.mark.browser
 
@@ -31,6 +33,21 @@ def visit(request, browser):
 def test_page_type(catalogue, visit, page_type, language):
     _viewport, page, folder = visit
     assert catalogue.open(page, page_type, language) == page_type.status
+    check_page(page, folder, page_type, language)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("page_type", FAULT_PAGE_TYPES, ids=lambda page_type: page_type.name)
+def test_fault_page(faulty_site, visit, page_type, language):
+    """The 500 and 503 pages, served for real (a failing page, a database that is not there)."""
+    _viewport, page, folder = visit
+    response = page.goto(faulty_site.url(page_type.url_path(language)))
+    assert response.status == page_type.status
+    assert page.locator("header.site-header").count() == 1 and page.locator("footer.site-footer").count() == 1
+    check_page(page, folder, page_type, language)
+
+
+def check_page(page, folder, page_type, language):
     # JPEG: half the time of a PNG for a long page, and a tenth of the size.
     screenshot = record_artifact(folder / f"{page_type.name}-{language}.jpg")
     page.screenshot(path=screenshot, full_page=True, type="jpeg", quality=80)

@@ -1,5 +1,8 @@
 """Every page type answers in both languages with its content; unknown things give a 404 page."""
 
+import re
+from html import unescape
+
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
@@ -36,6 +39,31 @@ def test_home(client, lang):
     for topic in Topic.objects.all()[:3]:
         assert escape(topic.title_zh_hans if lang == "zh-hans" else topic.title_en) in html
     assert f"/{lang}/faq/{SEED}/" in html
+
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_home_picture_is_named_in_the_page_language(client, lang):
+    """The SVG's accessible name (the elements its aria-labelledby names) is what a screen reader
+    says: in Chinese on the Chinese page, in English on the English one."""
+    html = get_ok(client, f"/{lang}/")
+    svg = re.search(r'<svg class="two-accounts"[^>]*aria-labelledby="([^"]+)"', html)
+    assert svg, "the home page has no labelled two-accounts picture"
+    parts = []
+    for element_id in svg.group(1).split():
+        found = re.search(rf'<(title|desc) id="{element_id}">([^<]+)</\1>', html)
+        assert found, element_id
+        parts.append(unescape(found.group(2)))
+    name = parts[0]
+    for text in parts:
+        if lang == "zh-hans":
+            assert len(HAN.findall(text)) > len(re.findall(r"[A-Za-z]", text)), text
+        else:
+            assert not HAN.search(text), text
+    assert name == ("社保卡上的两个账户" if lang == "zh-hans" else "The two accounts on a social security card")
 
 
 @pytest.mark.django_db

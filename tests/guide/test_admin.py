@@ -264,13 +264,25 @@ def test_map_page_draws_the_flow_with_problems_marked(admin_client):
     html = response.content.decode()
     start = html.index('<svg class="flow-diagram"')
     svg = html[start : html.index("</svg>", start)]
-    assert 'role="img"' in svg and "<title" in svg
+    assert 'role="group"' in svg and "<title" in svg  # a group of links: an image cannot hold them
     assert svg.count("flow-node-problem") >= 2  # "b" (loop, one choice) and "island" (unreachable)
     assert "flow-edge-problem" in svg
     assert "<script" not in svg
     assert reverse("admin:guide_question_change", args=[flow.questions.get(slug="island").pk]) in svg
     assert "cannot be reached" in html and "go round in a loop" in html
     assert "style=" not in svg
+
+
+@pytest.mark.django_db
+def test_map_page_speaks_chinese_to_a_chinese_editor(admin_client):
+    flow = make_flow("stray", {"a": [("x", "@one"), ("y", "@one")], "island": [("x", "@one")]}, ["one"], "a")
+    url = reverse("admin:guide_flow_map", args=[flow.pk])
+    html = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="zh-Hans").content.decode()
+    svg = html[html.index('<svg class="flow-diagram"') :]
+    assert "向导“stray”的流程图" in svg  # the picture's accessible name
+    assert ">开始</text>" in svg
+    assert "从第一个问题出发无法到达：" in svg
+    assert "Map of the guide" not in svg and ">Start<" not in svg and "Not reachable" not in svg
 
 
 @pytest.mark.django_db
