@@ -7,8 +7,9 @@ Runs on the current DATABASE_URL (SQLite in var/ by default), which must hold th
 (`make laws`, or migrate + load_content + import_law). The page cache is off, so every request renders
 its page through the whole middleware stack with Django's test client; nothing is written. Figures are
 the median CPU time (this process's, so other programs on the machine change them little) over N
-requests after a few warm-up ones, and the queries of one request. --profile prints cProfile's view
-of one page type's N renders (sorted by cumulative time).
+requests after a few warm-up ones, and the queries of one request. The baseline is the smallest
+view (/bench/baseline, as in bench/http.py): the cost of the middleware stack and the test client.
+--profile prints cProfile's view of one page type's N renders (--sort: cumulative, or tottime).
 """
 
 import argparse
@@ -28,6 +29,7 @@ sys.path[:] = [path for path in sys.path if os.path.abspath(path or os.curdir) !
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socsec.settings")
 os.environ["SOCSEC_PAGE_CACHE"] = "0"
+os.environ["SOCSEC_BENCH_VIEWS"] = "1"  # /bench/baseline: the smallest view, for scale
 os.environ.pop("DEBUG", None)
 
 import django  # noqa: E402
@@ -51,7 +53,7 @@ def pages(client):
         response = client.get(path)
         return response.status_code, response.headers, response.content.decode()
 
-    found = [("home", "/en/"), ("FAQ article", SEED), ("law article", LAW_ARTICLE)]
+    found = [("baseline", "/bench/baseline"), ("home", "/en/"), ("FAQ article", SEED), ("law article", LAW_ARTICLE)]
     guide = support.discover_guide(None, get=get)
     if guide:
         found += [("guide question", guide["question"]), ("guide outcome", guide["outcome"])]
@@ -79,6 +81,7 @@ def main():
     parser.add_argument("-n", type=int, default=200, help="requests per page (default 200)")
     parser.add_argument("--profile", metavar="PAGE", help="profile this page type's N renders with cProfile")
     parser.add_argument("--lines", type=int, default=40, help="lines of profile to print (default 40)")
+    parser.add_argument("--sort", default="cumulative", help="cProfile sort order (default cumulative; tottime)")
     args = parser.parse_args()
 
     client = Client(HTTP_X_FORWARDED_PROTO="https")
@@ -100,13 +103,16 @@ def main():
             client.get(path)
         profile.disable()
         out = io.StringIO()
-        pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(args.lines)
+        pstats.Stats(profile, stream=out).sort_stats(args.sort).print_stats(args.lines)
         say(out.getvalue())
         return 0
-    say(f"{'page':<16} {'cpu ms median':>13} {'cpu ms min':>10} {'queries':>7} {'bytes':>7}  path")
+    say(f"{'page':<16} {'cpu ms median':>13} {'cpu ms min':>10} {'x base':>6} {'queries':>7} {'bytes':>7}  path")
+    baseline = None
     for name, path in found:
         median, fastest, queries, size = measure(client, path, args.n)
-        say(f"{name:<16} {median:>13.2f} {fastest:>10.2f} {queries:>7} {size:>7}  {path}")
+        baseline = baseline or median
+        say(f"{name:<16} {median:>13.2f} {fastest:>10.2f} {baseline / median:>6.2f} {queries:>7} {size:>7}  {path}")
+    say("x base: the baseline view's median CPU time over this page's (the throughput ratio on an idle machine).")
     return 0
 
 
