@@ -31,6 +31,7 @@ import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
+import urllib.parse  # noqa: E402
 from contextlib import ExitStack  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -196,6 +197,9 @@ def soak_script(server, guide, search, feedback, workdir):
     entries = []
 
     def add(method, path, weight=1, body=None, headers=None):
+        # Percent-encoded as a browser sends it: a raw space or Chinese character in the request line
+        # gets a 400 from gunicorn, and the search would never be measured.
+        path = urllib.parse.quote(path, safe="/?=&%")
         entries.extend([(method, path, body, headers or {})] * weight)
 
     for path in ("/en/", "/zh-hans/", "/en/faq/", "/zh-hans/faq/", SEED, SEED.replace("/en/", "/zh-hans/")):
