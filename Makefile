@@ -15,7 +15,7 @@ VNU_VERSION ?= 26.9.27
 VNU_DIR ?= .tools/vnu
 VNU_JAR := $(VNU_DIR)/node_modules/vnu-jar/build/dist/vnu.jar
 
-.PHONY: run test setup setup-dev migrate content laws browser vnu lint bench bench-search cluster clean distclean
+.PHONY: run test setup setup-dev migrate content laws browser vnu lint bench-tools bench bench-search cluster clean distclean
 
 $(VENV)/.runtime: requirements.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed (python3.11, python3.12 or python3.13 on PATH)."; exit 1; }
@@ -81,12 +81,26 @@ lint: setup-dev
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 
+# wrk (the load generator) and nginx (the balancer of `make cluster`), from Debian when run as root.
+# Debian 12 packages a small nginx as nginx-light; later releases only have nginx.
+bench-tools:
+	@if command -v wrk >/dev/null 2>&1 && { command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; }; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian's wrk and nginx for the benchmarks..."; \
+		apt-get update -qq && \
+		if apt-cache policy nginx-light 2>/dev/null | grep -q 'Candidate: [0-9]'; then nginx=nginx-light; else nginx=nginx; fi && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk $$nginx >/dev/null; \
+	else \
+		echo "NOTE: the benchmarks need wrk and nginx, which are not installed."; \
+		echo "      Install them (Debian/Ubuntu: sudo apt-get install wrk nginx-light, or nginx where there is no nginx-light)."; \
+	fi
+
 # HTTP benchmark (wrk) of the site under gunicorn with production settings; see bench/http.py.
-bench: setup-dev
+bench: setup-dev bench-tools
 	$(PY) bench/http.py
 
 # Two instances behind nginx sharing PostgreSQL and Redis; see bench/cluster.py.
-cluster: setup-dev
+cluster: setup-dev bench-tools
 	$(PY) bench/cluster.py
 
 bench-search: setup-dev

@@ -10,8 +10,9 @@ second server with the page cache off, so every request renders the page). The b
 smallest Django view (/bench/baseline: a short text through the whole middleware stack).
 
 Targets (a 2-core machine): cached pages >= 0.8x the baseline, an uncached FAQ article >= 0.3x,
-p99 < 100 ms everywhere, no errors. Then a mixed-traffic soak (--soak seconds) that must end with no
-5xx answer and no growth in any worker's memory.
+p99 < 100 ms everywhere, no errors. Then a mixed-traffic soak (--soak seconds: reads, searches and
+feedback posts, each from another visitor in X-Forwarded-For) that must end with no 5xx answer, feedback
+posts stored (answered 302), and no growth in any worker's memory.
 """
 
 import os
@@ -30,6 +31,7 @@ import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
+import urllib.parse  # noqa: E402
 from contextlib import ExitStack  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -47,21 +49,32 @@ SEARCHES = ["activate", "lost card", "balance", "pension", "激活", "余额", "
 WRK_HEADERS = ["-H", "X-Forwarded-Proto: https", "-H", "Accept-Encoding: gzip, br"]
 
 # Counts answers by status class in every wrk thread and prints the totals (wrk only counts "errors").
+# Also counts the feedback posts sent, and the answers only a feedback post gets: a redirect to the
+# thanks page (stored), 400 (form refused), 403 (CSRF refused), 429 (rate limited). wrk's response()
+# is not told which request it answers, hence the answers are told apart by what they are.
 STATUS_LUA = """
 local threads = {}
 function setup(thread) table.insert(threads, thread); thread:set("id", #threads) end
-function init(args) s2 = 0; s3 = 0; s4 = 0; s5 = 0; math.randomseed(os.time() * 100 + (id or 0)) end
+function init(args)
+  s2 = 0; s3 = 0; s4 = 0; s5 = 0; posts = 0; f302 = 0; f400 = 0; f403 = 0; f429 = 0
+  math.randomseed(os.time() * 100 + (id or 0))
+end
 function response(status, headers, body)
   if status >= 500 then s5 = s5 + 1 elseif status >= 400 then s4 = s4 + 1
   elseif status >= 300 then s3 = s3 + 1 else s2 = s2 + 1 end
+  if status == 302 and string.find(headers["Location"] or "", "/feedback/.*/thanks/") then f302 = f302 + 1
+  elseif status == 400 then f400 = f400 + 1 elseif status == 403 then f403 = f403 + 1
+  elseif status == 429 then f429 = f429 + 1 end
 end
 function done(summary, latency, requests)
-  local t = {0, 0, 0, 0}
-  for _, thread in ipairs(threads) do
-    t[1] = t[1] + thread:get("s2"); t[2] = t[2] + thread:get("s3")
-    t[3] = t[3] + thread:get("s4"); t[4] = t[4] + thread:get("s5")
+  local names = {"s2", "s3", "s4", "s5", "posts", "f302", "f400", "f403", "f429"}
+  local t = {}
+  for i, name in ipairs(names) do
+    t[i] = 0
+    for _, thread in ipairs(threads) do t[i] = t[i] + (thread:get(name) or 0) end
   end
   io.write(string.format("STATUS 2xx=%d 3xx=%d 4xx=%d 5xx=%d\\n", t[1], t[2], t[3], t[4]))
+  io.write(string.format("FEEDBACK sent=%d 302=%d 400=%d 403=%d 429=%d\\n", t[5], t[6], t[7], t[8], t[9]))
 end
 """
 
@@ -77,7 +90,11 @@ def run_wrk(url, seconds, script=None, connections=CONNECTIONS, threads=2):
     if script:
         command += ["-s", script]
     command.append(url)
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    finished = subprocess.run(command, capture_output=True, text=True, check=True)
+    if script and finished.stderr.strip():
+        # wrk reports an error in its script on stderr and carries on without it: that is no measurement.
+        raise RuntimeError(f"wrk could not run {script}:\n{finished.stderr.strip()}")
+    output = finished.stdout
     result = {"output": output}
     result["rps"] = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     for percent in ("50", "99"):
@@ -91,6 +108,10 @@ def run_wrk(url, seconds, script=None, connections=CONNECTIONS, threads=2):
     status = re.search(r"STATUS 2xx=(\d+) 3xx=(\d+) 4xx=(\d+) 5xx=(\d+)", output)
     if status:
         result["status"] = dict(zip(("2xx", "3xx", "4xx", "5xx"), map(int, status.groups()), strict=True))
+    feedback = re.search(r"FEEDBACK sent=(\d+) 302=(\d+) 400=(\d+) 403=(\d+) 429=(\d+)", output)
+    if feedback:
+        keys = ("sent", "302", "400", "403", "429")
+        result["feedback"] = dict(zip(keys, map(int, feedback.groups()), strict=True))
     result["requests"] = int(re.search(r"(\d+) requests in", output).group(1))
     return result
 
@@ -176,6 +197,9 @@ def soak_script(server, guide, search, feedback, workdir):
     entries = []
 
     def add(method, path, weight=1, body=None, headers=None):
+        # Percent-encoded as a browser sends it: a raw space or Chinese character in the request line
+        # gets a 400 from gunicorn, and the search would never be measured.
+        path = urllib.parse.quote(path, safe="/?=&%")
         entries.extend([(method, path, body, headers or {})] * weight)
 
     for path in ("/en/", "/zh-hans/", "/en/faq/", "/zh-hans/faq/", SEED, SEED.replace("/en/", "/zh-hans/")):
@@ -196,6 +220,8 @@ def soak_script(server, guide, search, feedback, workdir):
     if feedback:
         action, body, cookies = feedback
         origin = server.base_url.replace("http://", "https://")
+        # Each post comes from another visitor (X-Forwarded-For, set per request below; the server trusts
+        # one proxy), so the per-visitor rate limit lets them through as it would real visitors' answers.
         add(
             "POST",
             action,
@@ -205,7 +231,7 @@ def soak_script(server, guide, search, feedback, workdir):
                 "Content-Type": "application/x-www-form-urlencoded",
                 "Cookie": cookies,
                 "Origin": origin,
-                "Referer": origin + SEED,
+                "Referer": origin + action,
             },
         )
 
@@ -214,7 +240,8 @@ def soak_script(server, guide, search, feedback, workdir):
 
     lines = ["local entries = {"]
     for method, path, body, headers in entries:
-        header_table = ", ".join(f"[{lua_string(k)}] = {lua_string(v)}" for k, v in headers.items())
+        # "[ [==[" with a space: "[[" would open a Lua long string.
+        header_table = ", ".join(f"[ {lua_string(k)} ] = {lua_string(v)}" for k, v in headers.items())
         lines.append(f"  {{{lua_string(method)}, {lua_string(path)}, {lua_string(body)}, {{{header_table}}}}},")
     lines.append("}")
     lines.append("local counter = 0")
@@ -225,6 +252,11 @@ def soak_script(server, guide, search, feedback, workdir):
         "  local headers = {}\n"
         "  for k, v in pairs(wrk.headers) do headers[k] = v end\n"
         "  for k, v in pairs(e[4]) do headers[k] = v end\n"
+        "  if e[1] == 'POST' then\n"
+        "    posts = posts + 1\n"
+        "    headers['X-Forwarded-For'] = string.format('10.%d.%d.%d', id or 0, math.floor(posts / 256) % 256,"
+        " posts % 256)\n"
+        "  end\n"
         "  return wrk.format(e[1], e[2], headers, e[3])\n"
         "end"
     )
@@ -237,12 +269,24 @@ def soak_script(server, guide, search, feedback, workdir):
     return str(path), kinds
 
 
-def soak(server, seconds, guide, search, feedback, workdir):
-    script, kinds = soak_script(server, guide, search, feedback, workdir)
+def stored_feedback(site):
+    """How many feedback answers the database holds (what the posts really stored)."""
+    result = site.manage(
+        "shell", "-c", "from inquiry.feedback.models import Feedback; print(Feedback.objects.count())", check=False
+    )
+    try:
+        return int(result.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return None
+
+
+def soak(server, seconds, guide, search, feedback, site):
+    script, kinds = soak_script(server, guide, search, feedback, site.workdir)
     share = ", ".join(f"{name} {count}" for name, count in kinds.items())
     say(f"\nSoak: {seconds} s of mixed traffic at {CONNECTIONS} connections (mix weights: {share})")
     say("warming up 10 s ...")
     run_wrk(server.url("/"), 10, script=script)
+    stored_before = stored_feedback(site)
     start = server.worker_rss_mb()
     samples = [("start", start)]
     stop = threading.Event()
@@ -265,6 +309,14 @@ def soak(server, seconds, guide, search, feedback, workdir):
         f"requests {result['requests']}  req/s {result['rps']:.0f}  p50 {result['p50']:.2f} ms  "
         f"p99 {result['p99']:.2f} ms  answers {status}"
     )
+    posts = result.get("feedback", {})
+    stored = stored_feedback(site)
+    stored_text = f"{stored - stored_before}" if stored is not None and stored_before is not None else "?"
+    say(
+        f"feedback posts sent {posts.get('sent', 0)}: answered 302 to the thanks page {posts.get('302', 0)},"
+        f" 400 {posts.get('400', 0)}, 403 {posts.get('403', 0)}, 429 {posts.get('429', 0)};"
+        f" answers stored in the database during the soak {stored_text}"
+    )
     say("RSS per worker (MB):")
     say("  " + f"{'pid':>8} " + " ".join(f"{label:>8}" for label, _ in samples))
     grew = []
@@ -277,6 +329,11 @@ def soak(server, seconds, guide, search, feedback, workdir):
             grew.append(f"worker {pid} grew {end[pid] - start[pid]:.1f} MB")
     verdicts = [
         (status.get("5xx", 1) == 0, f"soak: {status.get('5xx', '?')} answers 5xx (0)"),
+        (
+            posts.get("302", 0) > 0,
+            f"soak: {posts.get('302', 0)} of {posts.get('sent', 0)} feedback posts answered 302 (> 0),"
+            f" {posts.get('403', 0)} refused by CSRF, {posts.get('429', 0)} rate limited",
+        ),
         (
             result["errors"] - status.get("4xx", 0) == 0,
             f"soak: socket errors {result['errors'] - status.get('4xx', 0)} (0)",
@@ -297,7 +354,8 @@ def main():
         sys.exit("wrk is not installed (Debian: apt-get install wrk)")
 
     with ExitStack() as stack:
-        site = support.Site(stack, "bench", extra_env={"SOCSEC_BENCH_VIEWS": "1"})
+        # One trusted proxy: the soak's feedback posts each name another visitor in X-Forwarded-For.
+        site = support.Site(stack, "bench", extra_env={"SOCSEC_BENCH_VIEWS": "1", "SOCSEC_TRUSTED_PROXY_COUNT": "1"})
         load = os.getloadavg()[0]
         say(f"machine: {os.cpu_count()} CPUs, load average {load:.2f} at start, Python {platform.python_version()}")
         say(f"database: {site.database}")
@@ -314,7 +372,7 @@ def main():
             say(f"NOTE: {note}")
         feedback = support.discover_feedback(cached, SEED)
         if not feedback:
-            say("NOTE: no feedback form on the FAQ article on this branch: the soak sends no feedback posts")
+            say("NOTE: no feedback form for the FAQ article: the soak sends no feedback posts (a missed target)")
 
         rows, verdicts = [], []
         say(f"\n{args.seconds} s per run, {CONNECTIONS} connections, wrk -t2\n")
@@ -339,7 +397,7 @@ def main():
         verdicts += judge(rows, rows[0]["rps"])
 
         if args.soak:
-            verdicts += soak(cached, args.soak, guide, search, feedback, site.workdir)
+            verdicts += soak(cached, args.soak, guide, search, feedback, site)
 
         say("\nTargets:")
         for ok, text in verdicts:

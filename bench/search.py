@@ -14,8 +14,9 @@ and English queries through
 - scan:  `title/short answer/body icontains` over the articles (count + first 10 rows),
 
 and prints p50/p95 per method and query group, the ratio, and the recall of the index against the
-scan (the share of the articles the scan finds that the index finds too). Figures only: no targets
-are asserted here.
+scan (the share of the articles the scan finds that the index finds too). Then a PASS or MISS line per
+target, and exits 1 on a miss: index p95 <= 20 ms over all queries; the index >= 10x faster than the
+scan (p95 over all queries); Chinese recall equal to the scan's (1.000 for every Chinese query).
 """
 
 import argparse
@@ -34,6 +35,10 @@ REPO = Path(__file__).resolve().parents[1]
 # Keep this folder off the import path: its http.py would shadow the standard library's `http` package.
 sys.path[:] = [path for path in sys.path if Path(path or os.curdir).resolve() != REPO / "bench"]
 sys.path.insert(0, str(REPO))
+
+
+TARGET_INDEX_P95_MS = 20.0
+TARGET_SPEEDUP = 10
 
 
 def words(text):
@@ -226,7 +231,7 @@ def main():
 
     django.setup()
     try:
-        run(args)
+        return run(args)
     finally:
         cleanup()
 
@@ -380,6 +385,29 @@ def run(args):
         f"articles the index finds that the scan does not (English word forms). Documents: {Document.objects.count()}."
     )
 
+    index_p95 = percentile(every["index"], 0.95)
+    speedup = percentile(every["scan"], 0.95) / index_p95
+    zh_recall = min(
+        recall for group, values in samples.items() if group.startswith("zh") for recall in values["recall"]
+    )
+    verdicts = [
+        (
+            index_p95 <= TARGET_INDEX_P95_MS,
+            f"index p95 {index_p95:.1f} ms over all queries (<= {TARGET_INDEX_P95_MS:.0f})",
+        ),
+        (
+            speedup >= TARGET_SPEEDUP,
+            f"index {speedup:.0f}x faster than the scan, p95 over all queries (>= {TARGET_SPEEDUP}x)",
+        ),
+        (zh_recall >= 1.0, f"Chinese recall {zh_recall:.3f}, lowest over the Chinese queries (= the scan's, 1.000)"),
+    ]
+    print("\nTargets:")
+    for ok, text in verdicts:
+        print(f"  {'PASS' if ok else 'MISS'}  {text}")
+    met = sum(ok for ok, _ in verdicts)
+    print(f"\n{met} of {len(verdicts)} targets met")
+    return 0 if met == len(verdicts) else 1
+
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -6,7 +6,6 @@ under a unique prefix, temporary folders, processes) is removed again, even on f
 
 import html.parser
 import http.cookiejar
-import json
 import os
 import re
 import secrets
@@ -313,12 +312,14 @@ def parse_page(text):
 # --- Which pages exist (the guide and search land from other branches) ---------------------------------
 
 
-def discover_guide(server, lang="en", max_steps=8):
+def discover_guide(server, lang="en", max_steps=8, get=None):
     """The guide's first question and an outcome, by walking the first flow choosing the first answer.
 
-    Returns {"start": url, "question": url, "outcome": url, "journey": [urls...]} or None.
+    Returns {"start": url, "question": url, "outcome": url, "journey": [urls...]} or None. `get(path)`
+    answers (status, headers, body); by default a request to the server.
     """
-    status, _, body = fetch(server.url(f"/{lang}/guide/"))
+    get = get or (lambda path: fetch(server.url(path)))
+    status, _, body = get(f"/{lang}/guide/")
     if status != 200:
         return None
     flows = [link for link in parse_page(body).links if re.fullmatch(rf"/{lang}/guide/[\w-]+/", link)]
@@ -326,7 +327,7 @@ def discover_guide(server, lang="en", max_steps=8):
         return None
     start = flows[0]
     journey = [start]
-    status, _, body = fetch(server.url(start))
+    status, _, body = get(start)
     path = start
     start_page = parse_page(body)
     for link in start_page.links:  # the start page's button: the first question
@@ -340,7 +341,7 @@ def discover_guide(server, lang="en", max_steps=8):
                 break
     question = None
     for _ in range(max_steps):
-        status, headers, body = fetch(server.url(path))
+        status, headers, body = get(path)
         if status in (301, 302):
             location = urllib.parse.urlsplit(headers["Location"])
             path = location.path + (f"?{location.query}" if location.query else "")
@@ -373,25 +374,36 @@ def discover_search(server, lang="en", query="activate"):
 
 
 def discover_feedback(server, page_path):
-    """A "was this helpful" form on the page: (action, urlencoded body, cookie header) or None."""
+    """The feedback form for a page: (action, urlencoded body, cookie header) or None.
+
+    The page itself only has a GET form ("Was this page helpful?" with yes/no buttons) leading to the
+    feedback page, so the page stays cookie-free and cacheable; the POST form with the CSRF token is on
+    that feedback page, which also sets the CSRF cookie. Both are kept for the posts.
+    """
+    status, _, body = fetch(server.url(page_path))
+    if status != 200:
+        return None
+    asks = [form for form in parse_page(body).forms if form["method"] == "get" and "/feedback/" in form["action"]]
+    if not asks:
+        return None
+    ask = asks[0]
+    answer = next(((name, value) for name, kind, value in ask["inputs"] if name and kind == "submit"), None)
+    feedback_path = ask["action"] + (f"?{urllib.parse.urlencode([answer])}" if answer else "")
     opener, jar = session_opener()
-    status, _, body = fetch(server.url(page_path), opener=opener)
+    status, _, body = fetch(server.url(feedback_path), opener=opener)
     if status != 200:
         return None
     for form in parse_page(body).forms:
-        if form["method"] != "post" or "feedback" not in (form["action"] + json.dumps(form["inputs"])).lower():
+        if form["method"] != "post" or not any(name == "csrfmiddlewaretoken" for name, _, _ in form["inputs"]):
             continue
         fields, chosen = [], set()
         for name, kind, value in form["inputs"]:
-            if not name:
-                continue
-            if kind in ("radio", "submit") and name in chosen:
+            if not name or kind == "checkbox" or (kind in ("radio", "submit") and name in chosen):
                 continue
             if kind in ("radio", "submit"):
                 chosen.add(name)
-            if kind == "checkbox":
-                continue
             fields.append((name, value))
+        # Secure cookies: urllib would not send them over plain HTTP, so the header is built by hand.
         cookies = "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
-        return form["action"] or page_path, urllib.parse.urlencode(fields), cookies
+        return form["action"] or ask["action"], urllib.parse.urlencode(fields), cookies
     return None

@@ -16,7 +16,7 @@ BUDGETS = {
     "home": ("/zh-hans/", 3),
     "faq index": ("/zh-hans/faq/", 2),
     "faq topic": ("/zh-hans/faq/topic/{topic}/", 2),
-    "faq article": (f"/zh-hans/faq/{SEED}/", 8),
+    "faq article": (f"/zh-hans/faq/{SEED}/", 6),
     "law index": ("/zh-hans/law/", 1),
     "law": ("/zh-hans/law/social-insurance-law/", 4),
     "law article": ("/zh-hans/law/social-insurance-law/14/", 4),
