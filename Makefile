@@ -44,11 +44,15 @@ run: laws
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# Chromium, and a Chinese font so that screenshots show Chinese text (not empty boxes).
 browser:
-	@if [ -x "$(CHROMIUM)" ]; then :; \
+	@if [ -x "$(CHROMIUM)" ] && { ! command -v dpkg-query >/dev/null 2>&1 || \
+		dpkg-query -W -f='$${Status}' fonts-noto-cjk 2>/dev/null | grep -q 'ok installed'; }; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		echo "Installing Debian's chromium for the browser tests..."; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		echo "Installing Debian's chromium and a Chinese font (fonts-noto-cjk) for the browser tests..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	elif [ -x "$(CHROMIUM)" ]; then \
+		echo "NOTE: no Chinese font (Debian/Ubuntu: sudo apt-get install fonts-noto-cjk); screenshots will show boxes."; \
 	else \
 		echo "NOTE: no Chromium at $(CHROMIUM); browser tests will be skipped."; \
 		echo "      Install it (Debian/Ubuntu: sudo apt-get install chromium) or set CHROMIUM=/path/to/chromium."; \
