@@ -8,6 +8,7 @@ from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -80,15 +81,22 @@ def server_error(request):
         content = loader.render_to_string("500.html", error_page_context(request))
     except Exception:  # noqa: BLE001 - the page must come out even if the site's templates cannot render
         logger.exception("500 page failed to render; sending the plain one")
-        title = _("Sorry, something went wrong")
-        advice = _("The problem is on our side, not yours. Please try again in a few minutes.")
-        content = (
-            f'<!doctype html><html><head><meta charset="utf-8"><title>{title}</title></head>'
-            f"<body><h1>{title}</h1><p>{advice}</p></body></html>"
+        content = plain_error_page(
+            _("Sorry, something went wrong"),
+            _("The problem is on our side, not yours. Please try again in a few minutes."),
         )
     response = HttpResponse(content, status=500)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def plain_error_page(title, advice):
+    """The last resort when even the site's templates cannot render: a bare page in the visitor's language."""
+    lang = html_lang(get_language() or settings.LANGUAGE_CODE)
+    return (
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{escape(title)}</title></head>'
+        f"<body><h1>{escape(title)}</h1><p>{escape(advice)}</p></body></html>"
+    )
 
 
 def error_page_context(request):
@@ -128,12 +136,7 @@ def service_unavailable(request):
         content = loader.render_to_string("503.html", {"retry_after_minutes": 1}, request=request)
     except Exception:  # noqa: BLE001 - the page must come out even if the site's templates cannot render
         logger.exception("503 page failed to render; sending the plain one")
-        title = _("The service is temporarily unavailable")
-        advice = _("Please try again in a minute.")
-        content = (
-            f'<!doctype html><html><head><meta charset="utf-8"><title>{title}</title></head>'
-            f"<body><h1>{title}</h1><p>{advice}</p></body></html>"
-        )
+        content = plain_error_page(_("The service is temporarily unavailable"), _("Please try again in a minute."))
     response = HttpResponse(content, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
