@@ -160,6 +160,11 @@ class EditorialAdmin(SimpleHistoryAdmin):
                 request._editorial_original = obj
         return super().changeform_view(request, object_id, form_url, extra_context)
 
+    def construct_change_message(self, request, form, formsets, add=False):
+        if self.capturing(request):
+            return []  # nothing was saved, so the formsets hold no saved objects to describe
+        return super().construct_change_message(request, form, formsets, add)
+
     def log_change(self, request, obj, message):
         if self.capturing(request):
             return None
