@@ -210,7 +210,12 @@ class EditorialAdmin(SimpleHistoryAdmin):
 
     def delete_view(self, request, object_id, extra_context=None):
         obj = self.get_object(request, unquote(object_id))
-        if request.method == "POST" and obj is not None and self.proposes(request, obj):
+        if (
+            request.method == "POST"
+            and obj is not None
+            and self.has_delete_permission(request, obj)
+            and self.proposes(request, obj)
+        ):
             self.message_user(
                 request,
                 _("This is live content: only a Publisher can delete it. Nothing was deleted."),

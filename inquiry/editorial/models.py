@@ -18,7 +18,9 @@ class Proposal(models.Model):
         WITHDRAWN = "withdrawn", _("withdrawn")
 
     content_type = models.ForeignKey(ContentType, verbose_name=_("kind of content"), on_delete=models.CASCADE)
-    object_id = models.CharField(_("object id"), max_length=64, null=True, blank=True, help_text=_("Empty for a new object."))
+    object_id = models.CharField(
+        _("object id"), max_length=64, null=True, blank=True, help_text=_("Empty for a new object.")
+    )
     object_repr = models.CharField(_("object"), max_length=200, blank=True)
     data = models.JSONField(_("proposed form data"), default=dict)
     base_version = models.PositiveIntegerField(_("version it started from"), null=True, blank=True)
@@ -50,7 +52,11 @@ class Proposal(models.Model):
         kind = self.content_type.model_class()
         kind_name = kind._meta.verbose_name if kind is not None else self.content_type.model
         if self.object_id is None:
-            return _("New %(kind)s “%(object)s” (#%(id)s)") % {"kind": kind_name, "object": self.object_repr, "id": self.pk}
+            return _("New %(kind)s “%(object)s” (#%(id)s)") % {
+                "kind": kind_name,
+                "object": self.object_repr,
+                "id": self.pk,
+            }
         return _("Change to %(kind)s “%(object)s” (#%(id)s)") % {
             "kind": kind_name,
             "object": self.object_repr,

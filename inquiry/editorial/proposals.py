@@ -11,7 +11,7 @@ import logging
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models, transaction
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.http import Http404, HttpResponseRedirect, QueryDict
@@ -109,7 +109,7 @@ def form_changes(form, *, new):
         form_field = form.fields[name]
         try:
             label = field_label(model._meta.get_field(name))
-        except Exception:  # a form-only field
+        except FieldDoesNotExist:  # a form-only field
             label = capfirst(str(form_field.label or name))
         before = None if new else form[name].initial
         after = form[name].data
@@ -118,9 +118,7 @@ def form_changes(form, *, new):
             new_text = "" if after is None else str(after).replace("\r\n", "\n")
             if old_text.replace("\r\n", "\n") == new_text:
                 continue
-            changes.append(
-                FieldChange(name, label, "text", old_text, new_text, lines=text_lines(old_text, new_text))
-            )
+            changes.append(FieldChange(name, label, "text", old_text, new_text, lines=text_lines(old_text, new_text)))
         else:
             old_shown, new_shown = shown(form_field, before), shown(form_field, after)
             if old_shown != new_shown:
@@ -330,7 +328,8 @@ class ProposalAdmin(admin.ModelAdmin):
     def refusal(self, proposal, obj, response):
         """Why the replayed form did not save, in words for the Publisher."""
         advice = _(
-            "Nothing was changed. Reject the proposal and ask %(user)s to make the change again on the page as it is now."
+            "Nothing was changed. Reject the proposal and ask %(user)s to make the change again "
+            "on the page as it is now."
         ) % {"user": proposal.proposed_by.get_username()}
         current = getattr(obj, "version", None)
         if proposal.base_version is not None and current is not None and current != proposal.base_version:

@@ -58,9 +58,10 @@ def live_article(db):
 
 
 def test_an_editors_edit_of_a_published_article_waits_for_a_publisher(editor_client, publisher_client, live_article):
-    assert "When you save, your change goes to a Publisher" in editor_client.get(
-        ARTICLE.format(live_article.pk)
-    ).content.decode()
+    assert (
+        "When you save, your change goes to a Publisher"
+        in editor_client.get(ARTICLE.format(live_article.pk)).content.decode()
+    )
     versions = live_article.history.count()
     old_answer = live_article.short_answer_en
     response = propose_article_edit(editor_client, live_article, short_answer_en="A proposed new answer.")
