@@ -9,6 +9,8 @@ from django.test import Client
 from inquiry.cards.models import Procedure
 from inquiry.editorial.models import Proposal
 from inquiry.faq.models import Article
+from inquiry.guide.models import Flow, Question
+from tests.guide.flows import MAIN
 
 from .conftest import SEED, form_data, in_english
 from .test_publishing import make_draft
@@ -277,3 +279,32 @@ def test_the_proposal_list_shows_waiting_ones_first_with_a_status_filter(editor_
     pending = publisher_client.get("/admin/editorial/proposal/", {"status__exact": "pending"}).content.decode()
     assert proposal_url(second) in pending and proposal_url(first) not in pending
     assert "/admin/editorial/proposal/" in editor_client.get("/admin/").content.decode()
+
+
+def test_a_guides_answer_is_proposed_while_the_guide_is_published_and_saved_directly_in_a_draft(
+    editor_client, publisher_client
+):
+    question = Question.objects.get(flow__slug=MAIN, slug="activated")
+    assert question.flow.status == Flow.Status.PUBLISHED
+    choice = question.choices.get(slug="no")
+    old_label = choice.label_en
+    url = f"/admin/guide/question/{question.pk}/change/"
+    form = form_data(editor_client.get(url))
+    prefix = next(key[:-3] for key, value in form.items() if key.endswith("-id") and value == str(choice.pk))
+    form[f"{prefix}-label_en"] = "No, never (proposed)"
+    assert editor_client.post(url, form).status_code == 302
+    choice.refresh_from_db()
+    assert choice.label_en == old_label
+    proposal = Proposal.objects.get()
+    assert "No, never (proposed)" in publisher_client.get(proposal_url(proposal)).content.decode()
+    publisher_client.post(proposal_url(proposal), {"_approve": "1"})
+    choice.refresh_from_db()
+    assert choice.label_en == "No, never (proposed)"
+
+    # The same guide as a draft: the Editor's save goes straight in.
+    Flow.objects.filter(pk=question.flow_id).update(status=Flow.Status.DRAFT)
+    form = form_data(editor_client.get(url))
+    form[f"{prefix}-label_en"] = "No, straight into the draft"
+    assert editor_client.post(url, form).status_code == 302
+    choice.refresh_from_db()
+    assert choice.label_en == "No, straight into the draft" and Proposal.objects.count() == 1
