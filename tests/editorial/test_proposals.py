@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 
@@ -65,6 +66,7 @@ def test_an_editors_edit_of_a_published_article_waits_for_a_publisher(editor_cli
         in editor_client.get(ARTICLE.format(live_article.pk)).content.decode()
     )
     versions = live_article.history.count()
+    log_entries = LogEntry.objects.count()
     old_answer = live_article.short_answer_en
     response = propose_article_edit(editor_client, live_article, short_answer_en="A proposed new answer.")
 
@@ -75,6 +77,7 @@ def test_an_editors_edit_of_a_published_article_waits_for_a_publisher(editor_cli
     assert proposal.base_version == live_article.version and "csrfmiddlewaretoken" not in proposal.data
     live_article.refresh_from_db()
     assert live_article.short_answer_en == old_answer and live_article.history.count() == versions
+    assert LogEntry.objects.count() == log_entries
     assert "A proposed new answer." not in public_article(live_article)
     assert "Sent for approval" in messages_of(editor_client.get(proposal_url(proposal)))
 
@@ -308,3 +311,23 @@ def test_a_guides_answer_is_proposed_while_the_guide_is_published_and_saved_dire
     assert editor_client.post(url, form).status_code == 302
     choice.refresh_from_db()
     assert choice.label_en == "No, straight into the draft" and Proposal.objects.count() == 1
+
+
+def test_a_proposers_form_opened_before_a_colleagues_save_shows_the_conflict_first(
+    editor_client, publisher_client, live_article
+):
+    url = ARTICLE.format(live_article.pk)
+    form = form_data(editor_client.get(url))
+    assert propose_article_edit(publisher_client, live_article, title_en="Saved meanwhile").status_code == 302
+    form["short_answer_en"] = "Proposed on a stale form."
+    response = editor_client.post(url, form)
+    assert response.status_code == 200 and "editorial-conflict" in response.content.decode()
+    assert not Proposal.objects.exists()
+
+
+def test_publishers_are_told_on_the_admin_index_what_waits_for_them(editor_client, publisher_client, live_article):
+    assert "wait for your approval" not in publisher_client.get("/admin/").content.decode()
+    propose_article_edit(editor_client, live_article, short_answer_en="One.")
+    propose_article_edit(editor_client, live_article, short_answer_en="Two.")
+    assert "2 proposed changes wait for your approval." in publisher_client.get("/admin/").content.decode()
+    assert "wait for your approval" not in editor_client.get("/admin/").content.decode()
