@@ -20,6 +20,7 @@ import datetime
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models, router, transaction
@@ -40,11 +41,28 @@ from inquiry.core.redirects import has_slug_route, record_slug_change
 from .diff import changed_field_labels, diff_records
 from .forms import SEEN_VERSION, VersionCheckedInlineFormSet, publishing_form, versioned_form, versioned_formset
 from .history import is_tracked, markdown_fields, record_version, version_record
+from .models import APPROVE_PERMISSION, Proposal
 from .roles import publish_permission
 from .services import RevertError, StaleVersions, change_rows, revert_to_version
 
 SEEN_VERSION_PREFIX = "_seen_version_"
 MAX_PREVIEW_ROWS = 200
+# Form keys a proposal does not keep: the submit buttons, the CSRF token and the popup machinery.
+NOT_PROPOSED = {"csrfmiddlewaretoken", "_save", "_continue", "_addanother", "_popup", "_to_field"}
+
+
+def is_proposer(request):
+    """A user whose saves to live content wait for a Publisher (see `EditorialAdmin.is_live`)."""
+    return not request.user.has_perm(APPROVE_PERMISSION)
+
+
+def acting_user(request):
+    """Whose rights shape the edit form: the proposer's while a Publisher applies their proposal."""
+    return getattr(request, "_editorial_proposer", None) or request.user
+
+
+def is_replay(request):
+    return getattr(request, "_editorial_replay", False)
 
 
 def has_field(model, name):
@@ -116,7 +134,108 @@ class EditorialAdmin(SimpleHistoryAdmin):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         return mark_markdown_widget(self.model, db_field, formfield)
 
+    # --- proposals: an Editor's save to live content waits for a Publisher ----------------------
+
+    def is_live(self, obj, request=None):
+        """Whether a save of `obj` (None: a new object) shows on the site at once.
+
+        Models without a draft state are always live, so even adding one is a proposal.
+        """
+        return True
+
+    def proposes(self, request, obj):
+        """Whether this request's save becomes a proposal instead of a save."""
+        return not is_replay(request) and is_proposer(request) and self.is_live(obj, request)
+
+    def capturing(self, request):
+        return getattr(request, "_editorial_capture", False)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        request._editorial_capture = False
+        if request.method == "POST":
+            adding = object_id is None or "_saveasnew" in request.POST
+            obj = None if adding else self.get_object(request, unquote(object_id))
+            if (adding or obj is not None) and self.proposes(request, obj):
+                request._editorial_capture = True
+                request._editorial_original = obj
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        if self.capturing(request):
+            return []  # nothing was saved, so the formsets hold no saved objects to describe
+        return super().construct_change_message(request, form, formsets, add)
+
+    def log_change(self, request, obj, message):
+        if self.capturing(request):
+            return None
+        return super().log_change(request, obj, message)
+
+    def log_addition(self, request, obj, message):
+        if self.capturing(request):
+            return None
+        return super().log_addition(request, obj, message)
+
+    def response_change(self, request, obj):
+        if self.capturing(request):
+            return self.store_proposal(request, getattr(request, "_editorial_original", None) or obj)
+        return super().response_change(request, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if self.capturing(request):
+            return self.store_proposal(request, None, new_obj=obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def store_proposal(self, request, obj, new_obj=None):
+        """Keep the validated, unsaved form as a proposal; nothing else is written."""
+        form = getattr(request, "_editorial_form", None)
+        base_version = None
+        if obj is not None and has_version(self.model):
+            seen = form.cleaned_data.get(SEEN_VERSION) if form is not None else None
+            base_version = seen if seen is not None else obj.version
+        data = {key: values for key, values in request.POST.lists() if key not in NOT_PROPOSED}
+        proposal = Proposal.objects.create(
+            content_type=ContentType.objects.get_for_model(self.model),
+            object_id=None if obj is None else str(obj.pk),
+            object_repr=str(obj if obj is not None else new_obj)[:200],
+            data=data,
+            base_version=base_version,
+            proposed_by=request.user,
+        )
+        self.message_user(
+            request,
+            _("Sent for approval: a Publisher will look at your change. The site does not change until then."),
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse(f"{self.admin_site.name}:editorial_proposal_change", args=[proposal.pk]))
+
+    def delete_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if (
+            request.method == "POST"
+            and obj is not None
+            and self.has_delete_permission(request, obj)
+            and self.proposes(request, obj)
+        ):
+            self.message_user(
+                request,
+                _("This is live content: only a Publisher can delete it. Nothing was deleted."),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(reverse(self._url_name("change"), args=[quote(obj.pk)]))
+        return super().delete_view(request, object_id, extra_context)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if self.proposes(request, None):
+            actions.pop("delete_selected", None)
+        return actions
+
+    # --- saving ---------------------------------------------------------------------------------
+
     def save_model(self, request, obj, form, change):
+        if self.capturing(request):
+            request._editorial_form = form
+            return
         stamp(obj, request.user)
         if is_tracked(type(obj)):
             # One save, one version: the record is written in save_related, after the many-to-many
@@ -127,13 +246,23 @@ class EditorialAdmin(SimpleHistoryAdmin):
             record_slug_change(obj=obj, old_slug=form.initial.get("slug"))
 
     def save_related(self, request, form, formsets, change):
+        if self.capturing(request):
+            return
         super().save_related(request, form, formsets, change)
         obj = form.instance
         if is_tracked(type(obj)):
             obj.__dict__.pop("skip_history_when_saving", None)
-            record_version(obj, user=request.user, history_type="~" if change else "+")
+            record_version(
+                obj,
+                user=request.user,
+                reason=getattr(request, "_editorial_change_reason", None),
+                history_type="~" if change else "+",
+            )
 
     def save_formset(self, request, form, formset, change):
+        if self.capturing(request):
+            return
+        reason = getattr(request, "_editorial_change_reason", None)
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
             obj.delete()
@@ -144,6 +273,8 @@ class EditorialAdmin(SimpleHistoryAdmin):
         }
         for obj in instances:
             stamp(obj, request.user)
+            if reason:
+                obj._change_reason = reason
             obj.save()
             if obj.pk in changed_slugs and has_slug_route(type(obj)):
                 record_slug_change(obj=obj, old_slug=changed_slugs[obj.pk])
@@ -163,6 +294,8 @@ class EditorialAdmin(SimpleHistoryAdmin):
             context["markdown_preview_url"] = reverse(self._url_name("markdown_preview"))
         if obj is not None and has_version(self.model):
             context["editing_version"] = obj.version
+        if self.proposes(request, obj):
+            context["proposal_banner"] = "change" if change else "add"
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     # --- bulk actions carry the versions the editor saw --------------------------------------
@@ -382,6 +515,13 @@ class EditorialAdmin(SimpleHistoryAdmin):
         if not self.has_change_permission(request, obj):
             raise PermissionDenied
         record = self._get_record(object_id, version_id)
+        if request.method == "POST" and self.proposes(request, obj):
+            self.message_user(
+                request,
+                _("This page is live: only a Publisher can bring back an older version. Nothing was changed."),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.path)
         if request.method == "POST":
             try:
                 seen = int(request.POST.get(SEEN_VERSION, ""))
@@ -428,6 +568,7 @@ class EditorialAdmin(SimpleHistoryAdmin):
             "kept_fields": [capfirst(str(self.model._meta.get_field(name).verbose_name)) for name in kept],
             "seen_version": obj.version,
             "history_url": reverse(self._url_name("history"), args=[quote(obj.pk)]),
+            "needs_publisher": self.proposes(request, obj),
             **(extra_context or {}),
         }
         request.current_app = self.admin_site.name
@@ -632,7 +773,11 @@ class PublishingAdminMixin:
     actions = ["publish_selected", "unpublish_selected", "mark_reviewed"]
 
     def has_publish_permission(self, request):
-        return request.user.has_perm(publish_permission(self.model))
+        return acting_user(request).has_perm(publish_permission(self.model))
+
+    def is_live(self, obj, request=None):
+        # A future publish date counts: the page appears then without a Publisher.
+        return obj is not None and obj.status == obj.Status.PUBLISHED
 
     def check_publishable(self, obj):
         """Raise ValidationError if `obj` must not be published as it is (the publish action then writes nothing).
@@ -728,3 +873,13 @@ class PublishingAdminMixin:
                 ngettext("Marked %d item as reviewed.", "Marked %d items as reviewed.", count) % count
             ),
         )
+
+
+def _register_proposals():
+    from .proposals import ProposalAdmin
+
+    if not admin.site.is_registered(Proposal):
+        admin.site.register(Proposal, ProposalAdmin)
+
+
+_register_proposals()

@@ -19,3 +19,5 @@ class EditorialConfig(AppConfig):
         admin.site.site_header = settings.SOCSEC_SITE_NAME
         admin.site.site_title = settings.SOCSEC_SITE_NAME
         admin.site.index_title = _("Content")
+        # Publishers see first what waits for their approval.
+        admin.site.index_template = "editorial/admin/index.html"

@@ -69,6 +69,16 @@ def refuse_if_stored_flow_broken(flow_id):
         refuse_if_broken(flow, flow_graph(flow))
 
 
+def flow_is_published(flow_id):
+    return Flow.objects.filter(pk=flow_id, status=Flow.Status.PUBLISHED).exists()
+
+
+def new_row_is_live(request):
+    """A question or outcome being added is live if the guide chosen for it is published (or none is chosen yet)."""
+    flow = (request.POST.get("flow") or request.GET.get("flow")) if request is not None else None
+    return not (flow and flow.isdigit()) or flow_is_published(int(flow))
+
+
 def choice_node(flow, slug, next_question, outcome):
     """One answer as the engine sees it, from the values of a form (targets are model instances)."""
     return ChoiceNode(
@@ -287,6 +297,9 @@ class QuestionAdmin(EditorialAdmin, TranslationAdmin):
     def validate_revert(self, obj):
         refuse_if_stored_flow_broken(obj.flow_id)
 
+    def is_live(self, obj, request=None):
+        return flow_is_published(obj.flow_id) if obj is not None else new_row_is_live(request)
+
 
 class ChoiceAdminForm(forms.ModelForm):
     """One answer on its own page (for its history and revert): checked with its question's other answers."""
@@ -369,6 +382,9 @@ class ChoiceAdmin(ChildAdminMixin, EditorialAdmin, TranslationAdmin):
     def validate_revert(self, obj):
         refuse_if_stored_flow_broken(obj.question.flow_id)
 
+    def is_live(self, obj, request=None):
+        return obj is None or flow_is_published(obj.question.flow_id)
+
 
 class OutcomeAdminForm(forms.ModelForm):
     class Meta:
@@ -402,6 +418,9 @@ class OutcomeProcedureAdmin(ChildAdminMixin, EditorialAdmin):
     readonly_fields = ["outcome", "version", "updated_at", "updated_by"]
     fields = ["outcome", "order", "procedure", "version", "updated_at", "updated_by"]
 
+    def is_live(self, obj, request=None):
+        return obj is None or flow_is_published(obj.outcome.flow_id)
+
 
 @admin.register(Outcome)
 class OutcomeAdmin(EditorialAdmin, TranslationAdmin):
@@ -422,6 +441,9 @@ class OutcomeAdmin(EditorialAdmin, TranslationAdmin):
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         return [*readonly, "flow"] if obj is not None else readonly
+
+    def is_live(self, obj, request=None):
+        return flow_is_published(obj.flow_id) if obj is not None else new_row_is_live(request)
 
     def validate_revert(self, obj):
         refuse_if_stored_flow_broken(obj.flow_id)

@@ -70,7 +70,7 @@ def test_simultaneous_saves_never_lose_either_edit(site):
         "-c",
         "from django.contrib.auth.models import Group, User; "
         f"u = User.objects.create_user('{SECOND_EDITOR}', password='{ADMIN_PASSWORD}', is_staff=True); "
-        "u.groups.add(Group.objects.get(name='Editor'))",
+        "u.groups.add(Group.objects.get(name='Publisher'))",
     )
     alice = Session(site).sign_in(ADMIN_USERNAME, ADMIN_PASSWORD)
     bob = Session(site).sign_in(SECOND_EDITOR, ADMIN_PASSWORD)

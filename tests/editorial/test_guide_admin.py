@@ -70,98 +70,98 @@ PAGES = {
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("kind", PAGES)
-def test_history_compare_and_revert(editor_client, kind):
+def test_history_compare_and_revert(publisher_client, kind):
     get, field, url = PAGES[kind]
     obj = get()
     old_text, first = getattr(obj, field), obj.history.first()
-    save_through_admin(editor_client, obj, **{field: "Changed <b>by</b> Erin"})
+    save_through_admin(publisher_client, obj, **{field: "Changed <b>by</b> Erin"})
     assert "Changed &lt;b&gt;by&lt;/b&gt; Erin" in public(url).content.decode()
 
     latest = obj.history.first()
-    assert (latest.version, latest.history_user.username) == (obj.version, "erin-editor")
-    history = editor_client.get(admin_url(obj, "history")).content.decode()
-    assert "erin-editor" in history and f"{admin_url(obj, 'history')}{first.history_id}/" in history
-    compare = editor_client.get(
+    assert (latest.version, latest.history_user.username) == (obj.version, "pat-publisher")
+    history = publisher_client.get(admin_url(obj, "history")).content.decode()
+    assert "pat-publisher" in history and f"{admin_url(obj, 'history')}{first.history_id}/" in history
+    compare = publisher_client.get(
         f"{admin_url(obj, 'history')}compare/", {"older": first.history_id, "newer": latest.history_id}
     ).content.decode()
     assert escape(old_text) in compare and "Changed &lt;b&gt;by&lt;/b&gt; Erin" in compare
 
-    response = revert(editor_client, obj, first)
+    response = revert(publisher_client, obj, first)
     assert response.status_code == 200 and "Reverted to version" in response.content.decode()
     obj.refresh_from_db()
     assert getattr(obj, field) == old_text and obj.version == latest.version + 1
-    assert obj.history.first().history_user.username == "erin-editor"
+    assert obj.history.first().history_user.username == "pat-publisher"
     html = public(url).content.decode()
     assert escape(old_text) in html and "Changed" not in html
 
 
 @pytest.mark.django_db
-def test_an_outcomes_legal_basis_is_in_its_history_and_comes_back_with_a_revert(editor_client):
+def test_an_outcomes_legal_basis_is_in_its_history_and_comes_back_with_a_revert(publisher_client):
     outcome = Outcome.objects.get(flow__slug=MAIN, slug="deposit-not-activated")
     cited = sorted(outcome.citations.values_list("pk", flat=True))
     assert len(cited) >= 2
     first = outcome.history.first()
-    save_through_admin(editor_client, outcome, citations=[str(cited[0])])
+    save_through_admin(publisher_client, outcome, citations=[str(cited[0])])
     assert list(outcome.citations.values_list("pk", flat=True)) == [cited[0]]
     latest = outcome.history.first()
     assert {row.lawarticle_id for row in latest.citations.all()} == {cited[0]}
-    compare = editor_client.get(
+    compare = publisher_client.get(
         f"{admin_url(outcome, 'history')}compare/", {"older": first.history_id, "newer": latest.history_id}
     ).content.decode()
     dropped = outcome.citations.model.objects.get(pk=cited[1])
     assert escape(str(dropped)) in compare
 
-    revert(editor_client, outcome, first)
+    revert(publisher_client, outcome, first)
     assert sorted(outcome.citations.values_list("pk", flat=True)) == cited
     assert f"/en/law/{dropped.law.slug}/{dropped.number}/" in public(OUTCOME).content.decode()
 
 
 @pytest.mark.django_db
-def test_an_answer_edited_inline_has_its_own_history_compare_and_revert(editor_client):
+def test_an_answer_edited_inline_has_its_own_history_compare_and_revert(publisher_client):
     question = Question.objects.get(flow__slug=MAIN, slug="activated")
     choice = question.choices.get(slug="no")
     old_label, first = choice.label_en, choice.history.first()
-    form = form_data(editor_client.get(admin_url(question)))
+    form = form_data(publisher_client.get(admin_url(question)))
     prefix = row_prefix(form, choice.pk)
     assert form[f"{prefix}-seen_version"] == str(choice.version)
     form[f"{prefix}-label_en"] = "No, never activated"
-    response = editor_client.post(admin_url(question), form)
+    response = publisher_client.post(admin_url(question), form)
     assert response.status_code == 302, errors_of(response)
     choice.refresh_from_db()
-    assert choice.label_en == "No, never activated" and choice.updated_by.username == "erin-editor"
+    assert choice.label_en == "No, never activated" and choice.updated_by.username == "pat-publisher"
     assert "No, never activated" in public(f"/activated/{DEPOSIT}").content.decode()
 
     # The question's history lists the change to its answer, with a link to the answer's own history.
-    history = editor_client.get(admin_url(question, "history")).content.decode()
+    history = publisher_client.get(admin_url(question, "history")).content.decode()
     assert admin_url(choice, "history") in history
     latest = choice.history.first()
-    compare = editor_client.get(
+    compare = publisher_client.get(
         f"{admin_url(choice, 'history')}compare/", {"older": first.history_id, "newer": latest.history_id}
     ).content.decode()
     assert escape(old_label) in compare and "No, never activated" in compare
     # The answer's own page is not in the admin's index, but its history and revert work.
-    assert "/admin/guide/choice/" not in editor_client.get("/admin/").content.decode()
-    revert(editor_client, choice, first)
+    assert "/admin/guide/choice/" not in publisher_client.get("/admin/").content.decode()
+    revert(publisher_client, choice, first)
     choice.refresh_from_db()
     assert choice.label_en == old_label
     assert escape(old_label) in public(f"/activated/{DEPOSIT}").content.decode()
 
 
 @pytest.mark.django_db
-def test_an_outcomes_procedures_are_versioned_rows_with_history(editor_client):
+def test_an_outcomes_procedures_are_versioned_rows_with_history(publisher_client):
     outcome = Outcome.objects.get(flow__slug=MAIN, slug="deposit-not-activated")
     first, second = outcome.procedure_links.order_by("order")
-    form = form_data(editor_client.get(admin_url(outcome)))
+    form = form_data(publisher_client.get(admin_url(outcome)))
     one, two = row_prefix(form, first.pk), row_prefix(form, second.pk)
     assert form[f"{one}-seen_version"] == str(first.version)
     form[f"{one}-order"], form[f"{two}-order"] = "2", "1"  # the visitor should follow the second one first
-    assert editor_client.post(admin_url(outcome), form).status_code == 302
+    assert publisher_client.post(admin_url(outcome), form).status_code == 302
     html = public(OUTCOME).content.decode()
     assert html.index(escape(second.procedure.title_en)) < html.index(escape(first.procedure.title_en))
     first.refresh_from_db()
-    assert first.history.first().history_user.username == "erin-editor"
-    assert editor_client.get(admin_url(first, "history")).status_code == 200
-    revert(editor_client, first, first.history.filter(version=first.version - 1).first())
+    assert first.history.first().history_user.username == "pat-publisher"
+    assert publisher_client.get(admin_url(first, "history")).status_code == 200
+    revert(publisher_client, first, first.history.filter(version=first.version - 1).first())
     first.refresh_from_db()
     assert first.order == 1
 
@@ -172,8 +172,8 @@ def test_an_outcomes_procedures_are_versioned_rows_with_history(editor_client):
 @pytest.mark.django_db
 @pytest.mark.parametrize("same_row", [True, False], ids=["same-answer", "other-answer"])
 def test_two_editors_editing_a_questions_answers_lose_nothing(same_row):
-    create_user("alice", groups=["Editor"])
-    create_user("bob", groups=["Editor"])
+    create_user("alice", groups=["Publisher"])
+    create_user("bob", groups=["Publisher"])
     alice, bob = sign_in(Client(), "alice"), sign_in(Client(), "bob")
     question = Question.objects.get(flow__slug=MAIN, slug="activated")
     yes, no = question.choices.get(slug="yes"), question.choices.get(slug="no")
@@ -344,10 +344,10 @@ def grown_flow():
 
 
 @pytest.mark.django_db
-def test_a_revert_that_would_break_a_published_flow_is_refused_with_its_problems(editor_client):
+def test_a_revert_that_would_break_a_published_flow_is_refused_with_its_problems(publisher_client):
     flow, x = grown_flow()
     old = x.history.filter(outcome__isnull=False).first()
-    response = revert(editor_client, x, old)
+    response = revert(publisher_client, x, old)
     html = response.content.decode()
     assert "This version cannot be brought back" in html
     assert "Question “b” cannot be reached from the first question." in html
@@ -357,7 +357,7 @@ def test_a_revert_that_would_break_a_published_flow_is_refused_with_its_problems
     # Set back to draft, the same revert is allowed (a draft may be broken while it is reworked).
     Flow.objects.filter(pk=flow.pk).update(status=Flow.Status.DRAFT)
     x.refresh_from_db()
-    revert(editor_client, x, old)
+    revert(publisher_client, x, old)
     x.refresh_from_db()
     assert x.outcome.slug == "one"
 
@@ -424,14 +424,14 @@ def test_a_flow_slug_change_leaves_301s_from_every_old_url_in_both_languages(pub
 
 
 @pytest.mark.django_db
-def test_shared_links_survive_renamed_questions_answers_and_outcomes(editor_client):
+def test_shared_links_survive_renamed_questions_answers_and_outcomes(publisher_client):
     question = Question.objects.get(flow__slug=MAIN, slug="activated")
-    save_through_admin(editor_client, question, slug="account-activated")
-    form = form_data(editor_client.get(admin_url(question)))
+    save_through_admin(publisher_client, question, slug="account-activated")
+    form = form_data(publisher_client.get(admin_url(question)))
     form[f"{row_prefix(form, question.choices.get(slug='no').pk)}-slug"] = "not-activated"
-    assert editor_client.post(admin_url(question), form).status_code == 302
+    assert publisher_client.post(admin_url(question), form).status_code == 302
     outcome = Outcome.objects.get(flow__slug=MAIN, slug="deposit-not-activated")
-    save_through_admin(editor_client, outcome, slug="activate-first")
+    save_through_admin(publisher_client, outcome, slug="activate-first")
 
     anonymous = Client()
     for lang in LANGUAGES:

@@ -43,20 +43,20 @@ def test_every_content_model_keeps_history():
 
 
 @pytest.mark.django_db
-def test_one_save_is_one_version_with_its_citations(editor_client, editor):
+def test_one_save_is_one_version_with_its_citations(publisher_client, publisher):
     article = Article.objects.get(slug=SEED)
     before = article.history.count()
     dropped = article.citations.order_by("pk").first()
     kept = [str(pk) for pk in article.citations.exclude(pk=dropped.pk).values_list("pk", flat=True)]
-    save_through_admin(editor_client, article, body_en="One.\nTwo.", citations=kept)
+    save_through_admin(publisher_client, article, body_en="One.\nTwo.", citations=kept)
     assert article.history.count() == before + 1
     latest = article.history.first()
-    assert latest.version == article.version and latest.history_user == editor
+    assert latest.version == article.version and latest.history_user == publisher
     assert dropped.pk not in set(latest.citations.values_list("lawarticle_id", flat=True))
 
 
 @pytest.mark.django_db
-def test_compare_two_versions_field_by_field_in_both_languages(editor_client):
+def test_compare_two_versions_field_by_field_in_both_languages(publisher_client):
     article = Article.objects.get(slug=SEED)
     first = article.history.first()
     old_zh_title = article.title_zh_hans
@@ -64,11 +64,11 @@ def test_compare_two_versions_field_by_field_in_both_languages(editor_client):
     kept = [str(pk) for pk in article.citations.exclude(pk=dropped.pk).values_list("pk", flat=True)]
     body = article.body_en.splitlines()
     body[0] = "A changed <b>first</b> line & more."
-    save_through_admin(editor_client, article, title_zh_hans="改过的问题？", body_en="\n".join(body), citations=kept)
-    save_through_admin(editor_client, article, short_answer_en=article.short_answer_en + " Added.")
+    save_through_admin(publisher_client, article, title_zh_hans="改过的问题？", body_en="\n".join(body), citations=kept)
+    save_through_admin(publisher_client, article, short_answer_en=article.short_answer_en + " Added.")
     latest = article.history.first()
 
-    response = editor_client.get(
+    response = publisher_client.get(
         f"/admin/faq/article/{article.pk}/history/compare/", {"older": first.history_id, "newer": latest.history_id}
     )
     assert response.status_code == 200
@@ -87,20 +87,20 @@ def test_compare_two_versions_field_by_field_in_both_languages(editor_client):
     assert "Slug" not in html
 
     # The history page lists each version with who and what changed, and links to compare and revert.
-    history = editor_client.get(f"/admin/faq/article/{article.pk}/history/").content.decode()
-    assert history.count("erin-editor") >= 2
+    history = publisher_client.get(f"/admin/faq/article/{article.pk}/history/").content.decode()
+    assert history.count("pat-publisher") >= 2
     assert f"/admin/faq/article/{article.pk}/history/{first.history_id}/" in history  # revert
     assert 'name="older"' in history and 'name="newer"' in history
 
 
 @pytest.mark.django_db
-def test_revert_brings_back_citations_too(editor_client):
+def test_revert_brings_back_citations_too(publisher_client):
     article = Article.objects.get(slug=SEED)
     citations = set(article.citations.values_list("pk", flat=True))
     record = article.history.first()
-    save_through_admin(editor_client, article, citations=[str(min(citations))])
+    save_through_admin(publisher_client, article, citations=[str(min(citations))])
     assert set(article.citations.values_list("pk", flat=True)) == {min(citations)}
-    response = editor_client.post(
+    response = publisher_client.post(
         f"/admin/faq/article/{article.pk}/history/{record.history_id}/", {"seen_version": article.version}
     )
     assert response.status_code == 302
@@ -111,25 +111,25 @@ def test_revert_brings_back_citations_too(editor_client):
 
 
 @pytest.mark.django_db
-def test_inline_rows_have_their_own_history_and_revert(editor_client):
+def test_inline_rows_have_their_own_history_and_revert(publisher_client):
     procedure = Procedure.objects.filter(steps__isnull=False).first()
     step = procedure.steps.first()
     old_title = step.title_en
     url = f"/admin/cards/procedure/{procedure.pk}/change/"
-    form = form_data(editor_client.get(url))
+    form = form_data(publisher_client.get(url))
     prefix = next(key[:-3] for key, value in form.items() if key.endswith("-id") and value == str(step.pk))
     form[f"{prefix}-title_en"] = "A step title changed inline"
-    assert editor_client.post(url, form).status_code == 302
+    assert publisher_client.post(url, form).status_code == 302
     step.refresh_from_db()
-    assert step.title_en == "A step title changed inline" and step.updated_by.username == "erin-editor"
+    assert step.title_en == "A step title changed inline" and step.updated_by.username == "pat-publisher"
 
     # The procedure's history shows the change to its step, with a link to the step's own history.
-    history = editor_client.get(f"/admin/cards/procedure/{procedure.pk}/history/").content.decode()
+    history = publisher_client.get(f"/admin/cards/procedure/{procedure.pk}/history/").content.decode()
     assert f"/admin/cards/procedurestep/{step.pk}/history/" in history
-    page = editor_client.get(f"/admin/cards/procedurestep/{step.pk}/history/")
+    page = publisher_client.get(f"/admin/cards/procedurestep/{step.pk}/history/")
     assert page.status_code == 200
     older = step.history.filter(version=step.version - 1).first()
-    response = editor_client.post(
+    response = publisher_client.post(
         f"/admin/cards/procedurestep/{step.pk}/history/{older.history_id}/", {"seen_version": step.version}
     )
     assert response.status_code == 302
@@ -194,14 +194,14 @@ def test_step_history_page_for_a_view_only_user_has_no_revert(client, django_use
 
 
 @pytest.mark.django_db
-def test_browser_line_breaks_do_not_count_as_changes(editor_client):
+def test_browser_line_breaks_do_not_count_as_changes(publisher_client):
     article = Article.objects.get(slug=SEED)
     original_zh = article.body_zh_hans
     assert "\n" in original_zh
     # A browser sends every textarea back with CRLF line breaks.
-    save_through_admin(editor_client, article, body_zh_hans=original_zh.replace("\n", "\r\n"), body_en="Changed.")
+    save_through_admin(publisher_client, article, body_zh_hans=original_zh.replace("\n", "\r\n"), body_en="Changed.")
     assert article.body_zh_hans == original_zh
-    html = editor_client.get(f"/admin/faq/article/{article.pk}/history/compare/").content.decode()
+    html = publisher_client.get(f"/admin/faq/article/{article.pk}/history/compare/").content.decode()
     assert "Detail (English)" in html and "Detail (Simplified Chinese)" not in html
 
 

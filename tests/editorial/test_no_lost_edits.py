@@ -28,8 +28,8 @@ def errors_of(response):
 
 @pytest.mark.django_db
 def test_second_editor_is_refused_keeps_their_text_and_can_merge():
-    create_user("alice", groups=[EDITOR])
-    create_user("bob", groups=[EDITOR])
+    create_user("alice", groups=["Publisher"])
+    create_user("bob", groups=["Publisher"])
     alice = sign_in(Client(), "alice")
     bob = sign_in(Client(), "bob")
     article = Article.objects.get(slug=SEED)
@@ -90,8 +90,8 @@ def test_second_editor_is_refused_keeps_their_text_and_can_merge():
 @pytest.mark.django_db
 def test_saving_again_after_a_refusal_keeps_the_colleagues_changes_to_other_fields():
     """Three-way: what Alice changed and Bob did not touch comes into Bob's form, so his next save keeps it."""
-    create_user("alice", groups=[EDITOR])
-    create_user("bob", groups=[EDITOR])
+    create_user("alice", groups=["Publisher"])
+    create_user("bob", groups=["Publisher"])
     alice = sign_in(Client(), "alice")
     bob = sign_in(Client(), "bob")
     article = Article.objects.get(slug=SEED)
@@ -127,8 +127,8 @@ def test_saving_again_after_a_refusal_keeps_the_colleagues_changes_to_other_fiel
 
 @pytest.mark.django_db
 def test_a_field_both_editors_changed_is_marked_to_merge():
-    create_user("alice", groups=[EDITOR])
-    create_user("bob", groups=[EDITOR])
+    create_user("alice", groups=["Publisher"])
+    create_user("bob", groups=["Publisher"])
     alice = sign_in(Client(), "alice")
     bob = sign_in(Client(), "bob")
     article = Article.objects.get(slug=SEED)
@@ -148,7 +148,7 @@ def test_a_field_both_editors_changed_is_marked_to_merge():
 
 @pytest.mark.django_db
 def test_revert_restores_the_old_text_on_the_public_page():
-    create_user("alice", groups=[EDITOR])
+    create_user("alice", groups=["Publisher"])
     alice = sign_in(Client(), "alice")
     article = Article.objects.get(slug=SEED)
     url = change_url(article)
@@ -179,13 +179,13 @@ def test_revert_restores_the_old_text_on_the_public_page():
 
 
 @pytest.mark.django_db
-def test_a_stale_revert_is_refused(editor_client):
+def test_a_stale_revert_is_refused(publisher_client):
     article = Article.objects.get(slug=SEED)
     first = article.history.first()
     seen = article.version
     article.body_en = "Someone else saved this meanwhile."
     article.save()
-    response = editor_client.post(
+    response = publisher_client.post(
         f"/admin/faq/article/{article.pk}/history/{first.history_id}/", {"seen_version": seen}
     )
     assert response.status_code == 200
@@ -196,8 +196,8 @@ def test_a_stale_revert_is_refused(editor_client):
 @pytest.mark.django_db
 def test_inline_rows_carry_their_versions():
     """A step changed elsewhere (its own page) after the procedure page was opened: the inline save is refused."""
-    create_user("alice", groups=[EDITOR])
-    create_user("bob", groups=[EDITOR])
+    create_user("alice", groups=["Publisher"])
+    create_user("bob", groups=["Publisher"])
     alice = sign_in(Client(), "alice")
     bob = sign_in(Client(), "bob")
     procedure = Procedure.objects.filter(steps__isnull=False).first()

@@ -38,7 +38,13 @@ def test_the_groups_exist_with_their_permissions():
     assert ("guide", "publish_flow") not in editor
     assert ("guide", "delete_choice") in editor and ("guide", "delete_outcomeprocedure") in editor
     assert ("guide", "delete_flow") not in editor and ("guide", "delete_question") not in editor
-    assert publisher == editor | {("faq", "publish_article"), ("guide", "publish_flow")}
+    # Both see proposed changes to live content; only Publishers approve them.
+    assert ("editorial", "view_proposal") in editor and ("editorial", "approve_proposal") not in editor
+    assert publisher == editor | {
+        ("faq", "publish_article"),
+        ("guide", "publish_flow"),
+        ("editorial", "approve_proposal"),
+    }
     assert not any(app_label in ("auth", "axes", "sessions", "admin") for app_label, _codename in publisher)
 
 

@@ -24,10 +24,10 @@ def change_slug(client, obj, new_slug):
 
 
 @pytest.mark.django_db
-def test_article_slug_change_redirects_in_both_languages_and_chains_collapse(editor_client):
+def test_article_slug_change_redirects_in_both_languages_and_chains_collapse(publisher_client):
     article = Article.objects.get(slug=SEED)
-    change_slug(editor_client, article, "money-put-on-card")
-    change_slug(editor_client, article, "money-on-my-card")
+    change_slug(publisher_client, article, "money-put-on-card")
+    change_slug(publisher_client, article, "money-on-my-card")
     public = Client()
     for lang in LANGUAGES:
         for old in (SEED, "money-put-on-card"):
@@ -39,10 +39,10 @@ def test_article_slug_change_redirects_in_both_languages_and_chains_collapse(edi
 
 
 @pytest.mark.django_db
-def test_giving_a_slug_back_does_not_loop(editor_client):
+def test_giving_a_slug_back_does_not_loop(publisher_client):
     article = Article.objects.get(slug=SEED)
-    change_slug(editor_client, article, "temporary-slug")
-    change_slug(editor_client, article, SEED)
+    change_slug(publisher_client, article, "temporary-slug")
+    change_slug(publisher_client, article, SEED)
     public = Client()
     assert public.get(f"/en/faq/{SEED}/").status_code == 200
     response = public.get("/en/faq/temporary-slug/")
@@ -51,9 +51,9 @@ def test_giving_a_slug_back_does_not_loop(editor_client):
 
 
 @pytest.mark.django_db
-def test_unknown_slugs_and_drafts_still_404(editor_client):
+def test_unknown_slugs_and_drafts_still_404(publisher_client):
     article = Article.objects.get(slug=SEED)
-    change_slug(editor_client, article, "renamed")
+    change_slug(publisher_client, article, "renamed")
     Article.objects.filter(pk=article.pk).update(status=Article.Status.DRAFT)
     public = Client()
     assert public.get(f"/en/faq/{SEED}/").status_code == 404  # a draft's new address is not given away

@@ -17,3 +17,14 @@ def duration(delta):
     if minutes:
         parts.append(ngettext("%d minute", "%d minutes", minutes) % minutes)
     return " ".join(parts)
+
+
+@register.simple_tag(takes_context=True)
+def pending_proposals(context):
+    """How many proposed changes wait for the signed-in user to approve (0 if they may not approve)."""
+    from inquiry.editorial.models import APPROVE_PERMISSION, Proposal
+
+    request = context.get("request")
+    if request is None or not request.user.has_perm(APPROVE_PERMISSION):
+        return 0
+    return Proposal.objects.filter(status=Proposal.Status.PENDING).count()
