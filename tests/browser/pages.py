@@ -161,14 +161,25 @@ if article.history.count() < 2:
     article.save()
 versions = list(article.history.order_by("history_id").values_list("history_id", flat=True))
 flow = Flow.objects.get(slug=FLOW)
-print(json.dumps(dict(article=article.pk, older=versions[0], newer=versions[-1], flow=flow.pk)))
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from inquiry.editorial.models import Proposal
+proposal = Proposal.objects.filter(object_id=str(article.pk)).first() or Proposal.objects.create(
+    content_type=ContentType.objects.get_for_model(Article),
+    object_id=str(article.pk),
+    object_repr=str(article)[:200],
+    data={{"title_en": [article.title_en + " (proposed)"], "title_zh_hans": [article.title_zh_hans]}},
+    base_version=article.version,
+    proposed_by=get_user_model().objects.filter(is_superuser=True).first(),
+)
+print(json.dumps(dict(article=article.pk, older=versions[0], newer=versions[-1], flow=flow.pk, proposal=proposal.pk)))
 """
 
 
 @dataclass(frozen=True)
 class AdminPage:
     name: str
-    path: str  # with {article}, {older}, {newer}, {flow} filled in from ADMIN_OBJECTS_SCRIPT
+    path: str  # with {article}, {older}, {newer}, {flow}, {proposal} filled in from ADMIN_OBJECTS_SCRIPT
     ours: bool  # a page whose markup is our own template (checked by vnu too), not Django's alone
 
 
@@ -182,6 +193,8 @@ ADMIN_PAGES = [
     AdminPage("feedback-report", "/admin/feedback/feedback/report/", ours=True),
     AdminPage("flow-map", "/admin/guide/flow/{flow}/map/", ours=True),
     AdminPage("articles-due-for-review", "/admin/faq/article/?review=due", ours=False),
+    AdminPage("proposals", "/admin/editorial/proposal/", ours=False),
+    AdminPage("proposal-review", "/admin/editorial/proposal/{proposal}/change/", ours=True),
 ]
 
 
