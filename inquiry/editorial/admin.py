@@ -42,6 +42,7 @@ from .diff import changed_field_labels, diff_records
 from .forms import SEEN_VERSION, VersionCheckedInlineFormSet, publishing_form, versioned_form, versioned_formset
 from .history import is_tracked, markdown_fields, record_version, version_record
 from .models import APPROVE_PERMISSION, Proposal
+from .proposals import ProposalAdmin
 from .roles import publish_permission
 from .services import RevertError, StaleVersions, change_rows, revert_to_version
 
@@ -875,11 +876,4 @@ class PublishingAdminMixin:
         )
 
 
-def _register_proposals():
-    from .proposals import ProposalAdmin
-
-    if not admin.site.is_registered(Proposal):
-        admin.site.register(Proposal, ProposalAdmin)
-
-
-_register_proposals()
+admin.site.register(Proposal, ProposalAdmin)

@@ -199,10 +199,9 @@ class ProposalAdmin(admin.ModelAdmin):
         return request.user.has_perm(APPROVE_PERMISSION)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        proposal = Proposal.objects.select_related("content_type", "proposed_by", "decided_by").filter(
-            pk=unquote(object_id) if str(object_id).isdigit() else None
-        )
-        proposal = proposal.first()
+        object_id = unquote(object_id)
+        proposals = Proposal.objects.select_related("content_type", "proposed_by", "decided_by")
+        proposal = proposals.filter(pk=object_id).first() if object_id.isdigit() else None
         if proposal is None:
             raise Http404
         if not self.has_view_permission(request, proposal):
@@ -233,13 +232,13 @@ class ProposalAdmin(admin.ModelAdmin):
             except Exception:
                 logger.exception("proposal %s cannot be shown", proposal.pk)
                 problem = _("The proposal's form data cannot be read.")
+        pending = proposal.status == Proposal.Status.PENDING
         stale = (
-            proposal.status == Proposal.Status.PENDING
+            pending
             and obj is not None
             and proposal.base_version is not None
             and getattr(obj, "version", proposal.base_version) != proposal.base_version
         )
-        pending = proposal.status == Proposal.Status.PENDING
         context = {
             **self.admin_site.each_context(request),
             "title": str(proposal),

@@ -44,12 +44,17 @@ def allow(request) -> bool:
         count = 1 if cache.add(key, 1, timeout=window) else cache.incr(key)
     except ValueError:
         # The count expired between add and incr, or the cache cannot store anything at all (the
-        # fail-soft Redis cache answers every call as a miss while Redis is down). Either way, count
-        # afresh if it can; if it cannot, the cache is down and people must still be able to answer.
-        if not cache.add(key, 1, timeout=window):
-            logger.warning("feedback rate limit: cache unavailable, answer accepted without counting")
-        return True
+        # fail-soft Redis cache answers every call as a miss while Redis is down). Count afresh if it
+        # can; if it cannot, the cache is down.
+        if cache.add(key, 1, timeout=window):
+            return True
+        return _accept_uncounted()
     except Exception:  # noqa: BLE001 - the cache being down must not stop people from answering
-        logger.warning("feedback rate limit: cache unavailable, answer accepted without counting")
-        return True
+        return _accept_uncounted()
     return count <= limit
+
+
+def _accept_uncounted() -> bool:
+    """The cache is down: people must still be able to answer, so the answer passes uncounted."""
+    logger.warning("feedback rate limit: cache unavailable, answer accepted without counting")
+    return True
