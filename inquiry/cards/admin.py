@@ -9,7 +9,8 @@ from .models import Account, AccountState, Procedure, ProcedureStep, StateTransi
 class ProcedureStepInline(EditorialInlineMixin, TranslationStackedInline):
     model = ProcedureStep
     extra = 0
-    fields = ["order", "title", "where", "bring", "outcome"]
+    fields = ["order", "title", "where", "bring", "outcome", "sources"]
+    autocomplete_fields = ["sources"]
 
 
 @admin.register(Procedure)
@@ -27,13 +28,15 @@ class ProcedureStepAdmin(ChildAdminMixin, EditorialAdmin, TranslationAdmin):
 
     list_display = ["title", "procedure", "order"]
     list_select_related = ["procedure"]
+    autocomplete_fields = ["sources"]
     readonly_fields = ["version", "updated_at", "updated_by"]
 
 
 class AccountStateInline(EditorialInlineMixin, TranslationStackedInline):
     model = AccountState
     extra = 0
-    fields = ["order", "slug", "name", "is_initial", "what_you_see", "what_you_can_do"]
+    fields = ["order", "slug", "name", "is_initial", "what_you_see", "what_you_can_do", "sources"]
+    autocomplete_fields = ["sources"]
 
 
 @admin.register(Account)
@@ -56,6 +59,7 @@ class AccountStateAdmin(EditorialAdmin, TranslationAdmin):
     list_filter = ["account"]
     list_select_related = ["account"]
     search_fields = ["name", "slug"]
+    autocomplete_fields = ["sources"]
     inlines = [StateTransitionInline]
     readonly_fields = ["version", "updated_at", "updated_by"]
 

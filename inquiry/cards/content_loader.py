@@ -1,5 +1,5 @@
 from inquiry.core.shipped import ShippedContentError, content_dir, read_yaml, translated_fields
-from inquiry.law.content_loader import article_lookup
+from inquiry.law.content_loader import article_lookup, source_lookup
 
 from .models import Account, AccountState, Procedure, ProcedureStep, StateTransition
 
@@ -13,7 +13,7 @@ def resolve(lookup, keys, what, owner):
 
 def load(loader):
     data = read_yaml(content_dir(__file__) / "cards.yaml")
-    articles = article_lookup()
+    articles, sources = article_lookup(), source_lookup()
     procedures = {}
     for order, item in enumerate(data.get("procedures", [])):
         slug = item["slug"]
@@ -31,6 +31,7 @@ def load(loader):
                 ProcedureStep,
                 {"procedure": procedure, "order": number},
                 translated_fields(step, "title", "where", "bring", "outcome", required=("title",)),
+                {"sources": resolve(sources, step.get("sources"), "source", f"{slug} step {number}")},
             )
 
     states = {}
@@ -58,6 +59,7 @@ def load(loader):
                     "is_initial": position == 0,
                     "order": position,
                 },
+                {"sources": resolve(sources, state.get("sources"), "source", state["slug"])},
             )
         for position, transition in enumerate(item.get("transitions", [])):
             source = resolve(states, [transition["from"]], "state", item["slug"])[0]

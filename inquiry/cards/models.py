@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from inquiry.core.markdown import render_markdown_fields
 from inquiry.core.models import EditableContent
-from inquiry.law.models import LawArticle
+from inquiry.law.models import LawArticle, Source
 
 
 class Procedure(EditableContent):
@@ -43,6 +43,13 @@ class ProcedureStep(EditableContent):
     bring = models.TextField(_("what to bring"), blank=True, help_text=_("Markdown; a list works well."))
     bring_html = models.TextField(editable=False, blank=True)
     outcome = models.TextField(_("what happens"), blank=True)
+    sources = models.ManyToManyField(
+        Source,
+        verbose_name=_("sources"),
+        blank=True,
+        related_name="procedure_steps",
+        help_text=_("Official notices, pages and reports the answer rests on, besides the law."),
+    )
 
     class Meta:
         ordering = ["procedure", "order", "id"]
@@ -98,6 +105,13 @@ class AccountState(EditableContent):
     what_you_can_do = models.TextField(_("what the holder can do"), blank=True, help_text=_("Markdown."))
     what_you_can_do_html = models.TextField(editable=False, blank=True)
     is_initial = models.BooleanField(_("starting state"), default=False)
+    sources = models.ManyToManyField(
+        Source,
+        verbose_name=_("sources"),
+        blank=True,
+        related_name="account_states",
+        help_text=_("Official notices, pages and reports the answer rests on, besides the law."),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:

@@ -32,7 +32,7 @@ class StateTransitionTranslation(TranslationOptions):
 
 # After the translations, so the history copies every language's fields (see track_history).
 track_history(Procedure, m2m_fields=["citations"])
-track_history(ProcedureStep)
+track_history(ProcedureStep, m2m_fields=["sources"])
 track_history(Account)
-track_history(AccountState)
+track_history(AccountState, m2m_fields=["sources"])
 track_history(StateTransition)

@@ -20,11 +20,11 @@ class ArticleAdmin(PublishingAdminMixin, EditorialAdmin, TranslationAdmin):
     list_filter = ["status", "topic"]
     list_select_related = ["topic"]
     search_fields = ["title", "short_answer", "body", "slug"]
-    filter_horizontal = ["citations", "procedures", "states", "related"]
+    filter_horizontal = ["citations", "sources", "procedures", "states", "related"]
     readonly_fields = ["version", "updated_at", "updated_by"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "topic", "short_answer", "body"]}),
         (_("Publishing"), {"fields": ["status", "published_at", "last_reviewed_on", "reviewed_by", "order"]}),
-        (_("Legal basis and related content"), {"fields": ["citations", "procedures", "states", "related"]}),
+        (_("Legal basis and related content"), {"fields": ["citations", "sources", "procedures", "states", "related"]}),
         (_("Changes"), {"fields": ["version", "updated_at", "updated_by"]}),
     ]

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from inquiry.cards.content_loader import procedure_lookup, resolve, state_lookup
 from inquiry.core.shipped import content_dir, read_yaml, translated_fields
-from inquiry.law.content_loader import article_lookup
+from inquiry.law.content_loader import article_lookup, source_lookup
 
 from .models import Article, Topic
 
@@ -18,6 +18,7 @@ def _start_of_day(value):
 def load(loader):
     data = read_yaml(content_dir(__file__) / "faq.yaml")
     articles, procedures, states = article_lookup(), procedure_lookup(), state_lookup()
+    sources = source_lookup()
     topics = {}
     for order, item in enumerate(data.get("topics", [])):
         topics[item["slug"]] = loader.sync(
@@ -43,6 +44,7 @@ def load(loader):
             },
             {
                 "citations": resolve(articles, item.get("citations"), "law article", slug),
+                "sources": resolve(sources, item.get("sources"), "source", slug),
                 "procedures": resolve(procedures, item.get("procedures"), "procedure", slug),
                 "states": resolve(states, item.get("states"), "account state", slug),
             },

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from inquiry.cards.models import AccountState, Procedure
 from inquiry.core.markdown import render_markdown_fields
 from inquiry.core.models import EditableContent, Publishable
-from inquiry.law.models import LawArticle
+from inquiry.law.models import LawArticle, Source
 
 
 class Topic(EditableContent):
@@ -37,6 +37,13 @@ class Article(Publishable):
     body_html = models.TextField(editable=False, blank=True)
     citations = models.ManyToManyField(
         LawArticle, verbose_name=_("legal basis"), blank=True, related_name="faq_articles"
+    )
+    sources = models.ManyToManyField(
+        Source,
+        verbose_name=_("sources"),
+        blank=True,
+        related_name="faq_articles",
+        help_text=_("Official notices, pages and reports the answer rests on, besides the law."),
     )
     procedures = models.ManyToManyField(Procedure, verbose_name=_("procedures"), blank=True, related_name="+")
     states = models.ManyToManyField(AccountState, verbose_name=_("account states"), blank=True, related_name="+")

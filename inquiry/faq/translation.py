@@ -17,4 +17,4 @@ class ArticleTranslation(TranslationOptions):
 
 # After the translations, so the history copies every language's fields (see track_history).
 track_history(Topic)
-track_history(Article, m2m_fields=["citations", "procedures", "states", "related"])
+track_history(Article, m2m_fields=["citations", "sources", "procedures", "states", "related"])

@@ -389,7 +389,7 @@ class ChoiceAdmin(ChildAdminMixin, EditorialAdmin, TranslationAdmin):
 class OutcomeAdminForm(forms.ModelForm):
     class Meta:
         model = Outcome
-        fields = ["flow", "slug", "heading", "what_happened", "account_state", "citations", "faq_articles"]
+        fields = ["flow", "slug", "heading", "what_happened", "account_state", "citations", "sources", "faq_articles"]
 
     def clean(self):
         cleaned = super().clean()
@@ -429,12 +429,12 @@ class OutcomeAdmin(EditorialAdmin, TranslationAdmin):
     list_filter = ["flow"]
     list_select_related = ["flow", "account_state"]
     search_fields = ["heading", "slug", "what_happened"]
-    autocomplete_fields = ["account_state", "citations", "faq_articles"]
+    autocomplete_fields = ["account_state", "citations", "sources", "faq_articles"]
     inlines = [OutcomeProcedureInline]
     readonly_fields = ["version", "updated_at", "updated_by"]
     fieldsets = [
         (None, {"fields": ["flow", "slug", "heading", "what_happened"]}),
-        (_("What it is about"), {"fields": ["account_state", "citations", "faq_articles"]}),
+        (_("What it is about"), {"fields": ["account_state", "citations", "sources", "faq_articles"]}),
         (_("Changes"), {"fields": ["version", "updated_at", "updated_by"]}),
     ]
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from inquiry.cards.content_loader import procedure_lookup, resolve, state_lookup
 from inquiry.core.shipped import ShippedContentError, content_dir, read_yaml, translated_fields
 from inquiry.faq.models import Article
-from inquiry.law.content_loader import article_lookup
+from inquiry.law.content_loader import article_lookup, source_lookup
 
 from .checks import flow_problems
 from .engine import ChoiceNode, FlowGraph, QuestionNode
@@ -52,6 +52,7 @@ def _refuse(slug, problems, when):
 def load(loader, path=None):
     data = read_yaml(path or content_dir(__file__) / "flows.yaml")
     citations, procedures, states = article_lookup(), procedure_lookup(), state_lookup()
+    sources = source_lookup()
     faq_articles = {article.slug: article for article in Article.objects.all()}
     for order, item in enumerate(data.get("flows", [])):
         slug = item["slug"]
@@ -87,6 +88,7 @@ def load(loader, path=None):
                 },
                 {
                     "citations": resolve(citations, outcome_item.get("citations"), "law article", outcome_key),
+                    "sources": resolve(sources, outcome_item.get("sources"), "source", outcome_key),
                     "faq_articles": resolve(faq_articles, outcome_item.get("faq"), "FAQ article", outcome_key),
                 },
             )

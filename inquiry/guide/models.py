@@ -14,7 +14,7 @@ from inquiry.cards.models import AccountState, Procedure
 from inquiry.core.markdown import render_markdown_fields
 from inquiry.core.models import EditableContent, Publishable
 from inquiry.faq.models import Article
-from inquiry.law.models import LawArticle
+from inquiry.law.models import LawArticle, Source
 
 # "result" is the path segment of outcome pages (guide/<flow>/result/<outcome>/), so no question may use it.
 RESERVED_QUESTION_SLUGS = frozenset({"result"})
@@ -127,6 +127,13 @@ class Outcome(EditableContent):
     )
     faq_articles = models.ManyToManyField(
         Article, verbose_name=_("related questions"), blank=True, related_name="guide_outcomes"
+    )
+    sources = models.ManyToManyField(
+        Source,
+        verbose_name=_("sources"),
+        blank=True,
+        related_name="guide_outcomes",
+        help_text=_("Official notices, pages and reports the answer rests on, besides the law."),
     )
 
     class Meta:

@@ -31,5 +31,5 @@ track_history(Question)
 track_history(Choice)
 # An outcome's procedures are ordered rows (OutcomeProcedure), content with their own history: a
 # many-to-many history would keep which procedures, but not in what order.
-track_history(Outcome, m2m_fields=["citations", "faq_articles"])
+track_history(Outcome, m2m_fields=["citations", "sources", "faq_articles"])
 track_history(OutcomeProcedure)

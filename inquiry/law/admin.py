@@ -4,7 +4,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from inquiry.editorial.admin import ChildAdminMixin, EditorialAdmin, EditorialInlineMixin
 
-from .models import Chapter, Law, LawArticle
+from .models import Chapter, Law, LawArticle, Source
 
 
 class ChapterInline(EditorialInlineMixin, TranslationTabularInline):
@@ -47,3 +47,16 @@ class LawArticleAdmin(EditorialAdmin, TranslationAdmin):
     @admin.display(boolean=True, description=_("summary"))
     def has_summary(self, obj):
         return bool(obj.summary)
+
+
+@admin.register(Source)
+class SourceAdmin(EditorialAdmin, TranslationAdmin):
+    list_display = ["__str__", "slug", "kind", "strength", "seen_on", "updated_at"]
+    list_filter = ["strength", "kind"]
+    search_fields = ["slug", "title", "publisher", "url"]
+    readonly_fields = ["version", "updated_at", "updated_by"]
+    fieldsets = [
+        (None, {"fields": ["slug", "title", "publisher", "url"]}),
+        (_("How far it can be trusted"), {"fields": ["kind", "strength", "seen_on"]}),
+        (_("Changes"), {"fields": ["version", "updated_at", "updated_by"]}),
+    ]

@@ -1,9 +1,28 @@
 from inquiry.core.shipped import content_dir, read_yaml, translated_fields
 
-from .models import Law, LawArticle
+from .models import Law, LawArticle, Source
+
+
+def load_sources(loader):
+    """The sources first: every other app's content may cite them."""
+    data = read_yaml(content_dir(__file__) / "sources.yaml")
+    for item in data.get("sources", []):
+        loader.sync(
+            f"law:source:{item['slug']}",
+            Source,
+            {"slug": item["slug"]},
+            {
+                **translated_fields(item, "title", "publisher", required=("title",)),
+                "url": item.get("url", ""),
+                "kind": item["kind"],
+                "strength": item["strength"],
+                "seen_on": item.get("seen_on"),
+            },
+        )
 
 
 def load(loader):
+    load_sources(loader)
     data = read_yaml(content_dir(__file__) / "laws.yaml")
     for order, item in enumerate(data.get("laws", [])):
         law = loader.sync(
@@ -30,3 +49,8 @@ def load(loader):
 def article_lookup():
     """`law-slug:number` → LawArticle, for the other apps' loaders to resolve citations."""
     return {article.citation_key: article for article in LawArticle.objects.select_related("law")}
+
+
+def source_lookup():
+    """`slug` → Source, for the other apps' loaders to resolve `sources:` lists."""
+    return {source.slug: source for source in Source.objects.all()}

@@ -92,3 +92,53 @@ class LawArticle(EditableContent):
 
     def paragraphs(self, text=None):
         return [line.strip() for line in (self.text if text is None else text).splitlines() if line.strip()]
+
+
+class SourceQuerySet(models.QuerySet):
+    def carrying(self):
+        """Sources strong enough to carry an answer on their own: law and official material ([A]/[B])."""
+        return self.filter(strength__in=Source.CARRYING_STRENGTHS)
+
+
+class Source(EditableContent):
+    """Where a fact outside the law texts comes from: an official notice or page, a news report, a third party.
+
+    Strength follows the tags of the research notes: [A] law, [B] official or state media, [C] a third
+    party. An answer resting only on [C] material is hedged ("in many places") and sends the reader to
+    12333 or the local bureau; the content audit (inquiry.law.checks) holds the site to that.
+    """
+
+    class Kind(models.TextChoices):
+        LAW = "law", _("law or regulation")
+        OFFICIAL_NOTICE = "official_notice", _("official notice")
+        OFFICIAL_PAGE = "official_page", _("official service page")
+        OTHER = "other", _("other (news, third party)")
+
+    class Strength(models.TextChoices):
+        LAW = "A", _("[A] law")
+        OFFICIAL = "B", _("[B] official or state media")
+        THIRD_PARTY = "C", _("[C] third party")
+
+    CARRYING_STRENGTHS = (Strength.LAW, Strength.OFFICIAL)
+
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, help_text=_("ASCII, stable: content cites it."))
+    title = models.CharField(_("title"), max_length=300)
+    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
+    url = models.URLField(_("address"), max_length=500, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    strength = models.CharField(_("strength"), max_length=1, choices=Strength.choices, default=Strength.THIRD_PARTY)
+    seen_on = models.DateField(_("seen on"), null=True, blank=True, help_text=_("When an editor last read it."))
+
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["strength", "slug"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self):
+        return f"{self.title} ({self.publisher})" if self.publisher else self.title
+
+    @property
+    def carries_answers(self):
+        return self.strength in self.CARRYING_STRENGTHS

@@ -2,7 +2,7 @@ from modeltranslation.translator import TranslationOptions, register
 
 from inquiry.editorial.history import track_history
 
-from .models import Chapter, Law, LawArticle
+from .models import Chapter, Law, LawArticle, Source
 
 
 @register(Law)
@@ -20,7 +20,13 @@ class LawArticleTranslation(TranslationOptions):
     fields = ("label", "text", "summary", "summary_html")
 
 
+@register(Source)
+class SourceTranslation(TranslationOptions):
+    fields = ("title", "publisher")
+
+
 # After the translations, so the history copies every language's fields (see track_history).
 track_history(Law)
 track_history(Chapter)
 track_history(LawArticle)
+track_history(Source)
