@@ -2,7 +2,7 @@ from django.views.generic import TemplateView
 
 from . import diagrams
 from .models import Procedure
-from .selectors import accounts_with_states, procedure, procedures_leading_to
+from .selectors import accounts_with_states, procedure, procedures_leading_to, step_sources
 
 
 class CardView(TemplateView):
@@ -24,4 +24,6 @@ class ProcedureDetailView(TemplateView):
 
     def get_context_data(self, **kwargs):
         item = procedure(self.kwargs["slug"])
-        return super().get_context_data(procedure=item, transitions=procedures_leading_to(item), **kwargs)
+        return super().get_context_data(
+            procedure=item, transitions=procedures_leading_to(item), sources=step_sources(item), **kwargs
+        )

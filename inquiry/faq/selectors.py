@@ -2,7 +2,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
 from inquiry.cards.models import AccountState, Procedure, ProcedureStep
-from inquiry.law.models import LawArticle
+from inquiry.law.models import LawArticle, Source
 
 from .models import Article, Topic
 
@@ -68,9 +68,9 @@ STATE_FIELDS = ("id", "slug", "order", "account_id", "account__id", *translated(
 
 
 def article_for_page(slug, *, include_drafts=False):
-    """An article with everything its page shows, in six queries whatever the amount of content:
-    the article and its topic, then its legal basis, procedures, their steps, account states (with
-    their accounts) and related questions."""
+    """An article with everything its page shows, in seven queries whatever the amount of content:
+    the article and its topic, then its legal basis, sources, procedures, their steps, account states
+    (with their accounts) and related questions."""
     base = Article.objects.all() if include_drafts else Article.objects.published()
     # Steps come grouped by procedure from the prefetch: their own order is enough (no join).
     steps = ProcedureStep.objects.only(*STEP_FIELDS).order_by("order", "id")
@@ -79,6 +79,7 @@ def article_for_page(slug, *, include_drafts=False):
         .only(*ARTICLE_FIELDS)
         .prefetch_related(
             Prefetch("citations", queryset=LawArticle.objects.select_related("law").only(*CITATION_FIELDS)),
+            Prefetch("sources", queryset=Source.objects.all()),
             Prefetch(
                 "procedures",
                 queryset=Procedure.objects.only(*PROCEDURE_FIELDS).prefetch_related(Prefetch("steps", queryset=steps)),

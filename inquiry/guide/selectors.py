@@ -124,8 +124,8 @@ def flow_for_pages(slug, include_drafts=False) -> FlowForPages:
 
 
 def outcome_for_page(flow, slug):
-    """One outcome with its account state, procedures (with steps), legal basis and related questions:
-    five queries."""
+    """One outcome with its account state, procedures (with steps), legal basis, sources and related
+    questions: six queries."""
     links = OutcomeProcedure.objects.select_related("procedure").order_by("order", "id")
     outcome = get_object_or_404(
         Outcome.objects.filter(flow=flow)
@@ -133,6 +133,7 @@ def outcome_for_page(flow, slug):
         .prefetch_related(
             Prefetch("procedure_links", queryset=links),
             Prefetch("citations", queryset=LawArticle.objects.with_law()),
+            "sources",
             Prefetch(
                 "faq_articles", queryset=Article.objects.published().only("id", "slug", "title_zh_hans", "title_en")
             ),

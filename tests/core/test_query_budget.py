@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from inquiry.cards.models import AccountState, Procedure
 from inquiry.faq.models import Article
-from inquiry.law.models import LawArticle
+from inquiry.law.models import LawArticle, Source
 
 SEED = "accidentally-put-money-on-card"
 
@@ -16,12 +16,12 @@ BUDGETS = {
     "home": ("/zh-hans/", 3),
     "faq index": ("/zh-hans/faq/", 2),
     "faq topic": ("/zh-hans/faq/topic/{topic}/", 2),
-    "faq article": (f"/zh-hans/faq/{SEED}/", 6),
+    "faq article": (f"/zh-hans/faq/{SEED}/", 7),  # 6, and one for its sources
     "law index": ("/zh-hans/law/", 1),
     "law": ("/zh-hans/law/social-insurance-law/", 4),
     "law article": ("/zh-hans/law/social-insurance-law/14/", 4),
-    "card": ("/zh-hans/card/", 4),
-    "procedure": ("/zh-hans/card/procedures/activate-financial-account/", 4),
+    "card": ("/zh-hans/card/", 5),  # 4, and one for the states' sources
+    "procedure": ("/zh-hans/card/procedures/activate-financial-account/", 5),  # 4, and the steps' sources
 }
 
 
@@ -46,6 +46,11 @@ def add_articles(count, prefix="extra"):
     through = Article.citations.through
     through.objects.bulk_create(
         through(article_id=article.pk, lawarticle_id=cited.pk) for article in created for cited in citations
+    )
+    Article.sources.through.objects.bulk_create(
+        Article.sources.through(article_id=article.pk, source_id=source.pk)
+        for article in created
+        for source in Source.objects.all()[:3]
     )
     Article.related.through.objects.bulk_create(
         Article.related.through(from_article_id=seed.pk, to_article_id=article.pk) for article in created

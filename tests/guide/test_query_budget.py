@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from inquiry.cards.models import Procedure
 from inquiry.faq.models import Article
 from inquiry.guide.models import Outcome, OutcomeProcedure
-from inquiry.law.models import LawArticle
+from inquiry.law.models import LawArticle, Source
 
 from .flows import make_flow
 
@@ -19,7 +19,7 @@ BUDGETS = {
     "later question": ("/zh-hans/guide/{flow}/q2/?q1=c0", 4),
     "answer (redirect)": ("/zh-hans/guide/{flow}/q1/answer/?q1=c0", 4),
     "answer (error)": ("/zh-hans/guide/{flow}/q2/answer/?q1=c0", 4),
-    "outcome": ("/zh-hans/guide/{flow}/result/o0/?q1=c0&q2=c0", 9),
+    "outcome": ("/zh-hans/guide/{flow}/result/o0/?q1=c0&q2=c0", 10),  # 9, and one for its sources
     "outcome without answers (redirect)": ("/zh-hans/guide/{flow}/result/o0/", 4),
 }
 
@@ -33,12 +33,14 @@ def build(size):
     procedures = list(Procedure.objects.all()[: min(size, 10)])
     citations = list(LawArticle.objects.all()[: size * 2])
     articles = list(Article.objects.all()[:size])
+    sources = list(Source.objects.all()[:size])
     for outcome in Outcome.objects.filter(flow=flow):
         OutcomeProcedure.objects.bulk_create(
             OutcomeProcedure(outcome=outcome, procedure=procedure, order=n) for n, procedure in enumerate(procedures)
         )
         outcome.citations.set(citations)
         outcome.faq_articles.set(articles)
+        outcome.sources.set(sources)
     return flow
 
 
