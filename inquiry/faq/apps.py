@@ -9,8 +9,10 @@ class FaqConfig(AppConfig):
 
     def ready(self):
         from inquiry.core.redirects import register_slug_route
+        from inquiry.law.audit import register_answers
         from inquiry.law.citations import register_citing_kind
 
+        from .audit import published_articles
         from .models import Article, Topic
 
         register_slug_route("faq:article_detail", model=Article)
@@ -21,6 +23,7 @@ class FaqConfig(AppConfig):
             queryset=lambda: Article.objects.published().only("id", "slug", "title_zh_hans", "title_en"),
             order=10,
         )
+        register_answers(published_articles)
 
     def load_shipped_content(self, loader):
         from .content_loader import load

@@ -9,9 +9,11 @@ class GuideConfig(AppConfig):
 
     def ready(self):
         from inquiry.core.redirects import register_slug_route
+        from inquiry.law.audit import register_answers
         from inquiry.law.citations import register_citing_kind
 
         from . import checks  # noqa: F401 - registers the system check over published flows
+        from .audit import reachable_outcomes
         from .models import Flow, Outcome
 
         # A flow's new slug moves its start page and every question, answer and outcome page under it.
@@ -28,6 +30,7 @@ class GuideConfig(AppConfig):
             ),
             order=20,
         )
+        register_answers(reachable_outcomes)
 
     def load_shipped_content(self, loader):
         from .content_loader import load

@@ -10,6 +10,7 @@ class LawConfig(AppConfig):
     def ready(self):
         from inquiry.core.redirects import register_slug_route
 
+        from . import audit  # noqa: F401 - registers the content audit (a system check)
         from .models import Law
 
         # A law's new slug moves its page and every article page under it.

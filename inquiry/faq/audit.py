@@ -1,0 +1,30 @@
+"""What the content audit (inquiry.law.audit) checks for the FAQ: every published article."""
+
+from django.db.models import Count
+
+from inquiry.law.audit import AuditedAnswer
+
+from .models import Article
+
+TEXT_FIELDS = ("title", "short_answer", "body")
+
+
+def published_articles(using):
+    articles = (
+        Article.objects.using(using)
+        .published()
+        .annotate(law_articles=Count("citations", distinct=True))
+        .prefetch_related("sources")
+        .order_by("slug")
+    )
+    for article in articles:
+        yield AuditedAnswer(
+            name=f"FAQ article “{article.slug}”",
+            obj=article,
+            law_articles=article.law_articles,
+            strengths=frozenset(source.strength for source in article.sources.all()),
+            texts={
+                language: "\n".join(getattr(article, f"{name}_{language}") or "" for name in TEXT_FIELDS)
+                for language in ("zh_hans", "en")
+            },
+        )

@@ -1,0 +1,113 @@
+"""The content audit: every public answer must rest on something that carries it.
+
+A published FAQ article, and every outcome a published guide can reach, must cite at least one law
+article or one [A]/[B] source (law, official material, state media). An answer whose sources are all
+[C] (third party) must send the reader to 12333 or the local bureau in both languages, since a third
+party may be wrong or out of date.
+
+Apps that publish answers register a provider here (the arrows point one way: faq → law), and the
+system check below runs the audit over them: `manage.py check`.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.core import checks
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+
+from .models import LawArticle, Source
+
+UNCITED = "law.E001"
+UNHEDGED_THIRD_PARTY = "law.W001"
+
+# What sends a reader to check a [C]-only claim, per language.
+HEDGES = {"zh_hans": ("12333", "当地"), "en": ("12333", "local")}
+
+
+@dataclass(frozen=True)
+class AuditedAnswer:
+    """One public answer as the audit sees it."""
+
+    name: str  # how the finding names it: FAQ article “slug”
+    obj: object
+    law_articles: int  # how many law articles it cites
+    strengths: frozenset  # the strengths of its sources
+    texts: dict  # language → everything the answer says in that language
+
+    @property
+    def carried(self):
+        return self.law_articles > 0 or bool(self.strengths & set(Source.CARRYING_STRENGTHS))
+
+    @property
+    def third_party_only(self):
+        """Its sources are all [C]: the facts beyond the law rest on third parties alone."""
+        return bool(self.strengths) and not (self.strengths & set(Source.CARRYING_STRENGTHS))
+
+    def unhedged_languages(self):
+        return [
+            language
+            for language, words in HEDGES.items()
+            if not any(word in (self.texts.get(language) or "") for word in words)
+        ]
+
+
+_providers: list[Callable[[str], Iterable[AuditedAnswer]]] = []
+
+
+def register_answers(provider):
+    """`provider(using)` yields an AuditedAnswer for every answer the public sees."""
+    if provider not in _providers:
+        _providers.append(provider)
+
+
+def audited_answers(using=DEFAULT_DB_ALIAS):
+    for provider in _providers:
+        yield from provider(using)
+
+
+def findings(answers) -> list[checks.CheckMessage]:
+    messages = []
+    for answer in answers:
+        if not answer.carried:
+            messages.append(
+                checks.Error(
+                    f"{answer.name} cites no law article and no [A]/[B] source.",
+                    hint="Cite the law article or the official source that carries the answer "
+                    "(sources: inquiry/law/content/sources.yaml), or take it off the site.",
+                    obj=answer.obj,
+                    id=UNCITED,
+                )
+            )
+        if answer.third_party_only and answer.unhedged_languages():
+            messages.append(
+                checks.Warning(
+                    f"{answer.name} rests on third-party [C] sources only and does not send the reader "
+                    f"to 12333 or the local bureau ({', '.join(answer.unhedged_languages())}).",
+                    hint="Word the claim as “in many places” / “很多地方” and add “check with 12333 or the "
+                    "local bureau” / “以当地规定为准，可拨打12333”, or cite an official source.",
+                    obj=answer.obj,
+                    id=UNHEDGED_THIRD_PARTY,
+                )
+            )
+    return messages
+
+
+def _tables_exist(using):
+    with connections[using].cursor() as cursor:
+        tables = set(connections[using].introspection.table_names(cursor))
+    return {LawArticle._meta.db_table, Source._meta.db_table} <= tables
+
+
+@checks.register("content")
+def content_audit(app_configs=None, databases=None, **kwargs):
+    """The audit over the database's content. A database not migrated yet, or not reachable, is
+    skipped: the check is about content, and `migrate` runs checks before it creates the tables."""
+    if app_configs is not None and not any(config.label == "law" for config in app_configs):
+        return []
+    using = DEFAULT_DB_ALIAS
+    try:
+        if not _tables_exist(using):
+            return []
+        return findings(audited_answers(using))
+    except DatabaseError:
+        return []
