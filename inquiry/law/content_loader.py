@@ -1,6 +1,6 @@
 from inquiry.core.shipped import content_dir, read_yaml, translated_fields
 
-from .models import Law, LawArticle, Source
+from .models import Chapter, Law, LawArticle, Source
 
 
 def load_sources(loader):
@@ -36,6 +36,15 @@ def load(loader):
             },
             initial=translated_fields(item, "edition"),
         )
+        # Chapter titles an official text lacks in English (the Handling Regulation has none): the
+        # numbers match the chapters `import_law` makes, which keeps an English title it is not given.
+        for chapter in item.get("chapters", []):
+            loader.sync(
+                f"law:{item['slug']}:chapter:{chapter['number']}",
+                Chapter,
+                {"law": law, "number": chapter["number"]},
+                translated_fields(chapter, "title", required=("title",)),
+            )
         for article in item.get("articles", []):
             loader.sync(
                 f"law:{item['slug']}:{article['number']}",

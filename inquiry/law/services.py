@@ -121,9 +121,11 @@ def import_law(*, data, slug=None, progress=None) -> LawImportResult:
         if title_zh and title_zh not in chapters:
             chapter = Chapter.objects.filter(law=law, number=len(chapters) + 1).first()
             chapter = chapter or Chapter(law=law, number=len(chapters) + 1)
-            if _assign_changes(
-                chapter, {"title_zh_hans": title_zh, "title_en": (article.get("chapter_en") or "").strip()}
-            ):
+            # A file without English chapter titles keeps the editors' translation (laws.yaml) of the
+            # same chapter; a chapter whose Chinese title changed loses it.
+            kept_en = chapter.title_en if chapter.title_zh_hans == title_zh else ""
+            english = (article.get("chapter_en") or kept_en or "").strip()
+            if _assign_changes(chapter, {"title_zh_hans": title_zh, "title_en": english}):
                 chapter.save()
             chapters[title_zh] = chapter
     Chapter.objects.filter(law=law, number__gt=len(chapters)).delete()

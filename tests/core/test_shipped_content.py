@@ -41,7 +41,8 @@ def test_shipped_content_is_complete():
     for article in Article.objects.published():
         assert article.title_zh_hans and article.title_en, article.slug
         assert article.short_answer_zh_hans and article.short_answer_en, article.slug
-        assert article.citations.exists(), f"{article.slug} cites no law"
+        # What carries an answer: a law article or an [A]/[B] source (the content audit, inquiry.law.audit).
+        assert article.citations.exists() or article.sources.carrying().exists(), f"{article.slug} cites nothing"
     for cited_article in LawArticle.objects.filter(faq_articles__isnull=False).distinct():
         assert cited_article.summary_zh_hans and cited_article.summary_en, cited_article
 
@@ -50,7 +51,10 @@ def test_shipped_content_is_complete():
 def test_seed_english_is_word_for_word():
     seed = Article.objects.get(slug="accidentally-put-money-on-card")
     assert seed.title_en == "What to do if you accidentally put money on your social security card"
-    assert seed.short_answer_en.startswith("If you accidentally deposit money into your social security card")
+    # The editors' sourced explanation comes first; the seed's own short answer follows, word for word.
+    *editors, seed_short = seed.short_answer_en.split("\n\n")
+    assert seed_short.startswith("If you accidentally deposit money into your social security card")
+    assert editors and "may not be visible or usable" in editors[0]
     assert "There are actually two accounts in the social security card" in seed.body_en
     article_4 = LawArticle.objects.get(law__slug="social-insurance-law", number=4)
     assert article_4.summary_en
@@ -67,10 +71,10 @@ def test_seed_english_matches_the_seed_page_paragraph_by_paragraph():
     body = rest[: rest.index("Legal basis:")]
     seed = Article.objects.get(slug="accidentally-put-money-on-card")
     assert seed.title_en == title
-    assert seed.short_answer_en == short_answer
+    assert seed.short_answer_en.split("\n\n")[-1] == short_answer  # after the editors' sourced summary
     shipped = [part.strip() for part in seed.body_en.split("\n\n")]
-    assert shipped[: len(body)] == body  # word for word, in order; an editors' note may follow
-    assert all(part.startswith("**Editors' note:**") for part in shipped[len(body) :])
+    # Word for word and in order; editors' notes may stand between the seed's paragraphs and after them.
+    assert [part for part in shipped if not part.startswith("**Editors' note:**")] == body
 
 
 @pytest.mark.django_db
@@ -110,3 +114,15 @@ def test_a_deleted_object_comes_back_and_nothing_else_changes():
     article.delete()
     call_command("load_content", verbosity=0)
     assert Article.objects.filter(slug="accidentally-put-money-on-card", topic=topic).exists()
+
+
+@pytest.mark.django_db
+def test_the_seed_marks_its_zero_balance_paragraph_and_its_chinese_does_not_repeat_it():
+    seed = Article.objects.get(slug="accidentally-put-money-on-card")
+    paragraphs = [part.strip() for part in seed.body_en.split("\n\n")]
+    claim = next(n for n, part in enumerate(paragraphs) if "the balance will show zero" in part)
+    assert paragraphs[claim - 1].startswith("**Editors' note:**")
+    assert "original text's own wording" in paragraphs[claim - 1]
+    assert "余额会显示为零" not in seed.body_zh_hans and "余额却是零" not in seed.body_zh_hans
+    assert seed.short_answer_zh_hans.startswith("存进社保卡的钱进了卡上的金融账户")
+    assert seed.sources.carrying().exists()
