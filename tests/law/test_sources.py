@@ -91,3 +91,31 @@ def test_an_outcome_a_state_and_a_procedure_step_show_their_sources(client):
     procedure.steps.first().sources.set([source])
     page = client.get(f"/en/card/procedures/{procedure.slug}/").content.decode()
     assert "What a website says" in page[page.index('<aside class="legal-basis"') :]
+
+
+@pytest.mark.django_db
+def test_content_loaded_before_sources_existed_gets_them_on_the_next_load(capsys):
+    """An upgrade: the record was written by a loader without `sources`; nobody edited the state."""
+    from django.core.management import call_command
+
+    from inquiry.core.models import ShippedRecord
+    from inquiry.core.shipped import fingerprint
+
+    state = AccountState.objects.get(slug="financial-reported-lost-formal")
+    assert state.sources.exists()
+    state.sources.clear()
+    names = [
+        *(
+            f"{field}_{language}"
+            for field in ("name", "what_you_see", "what_you_can_do")
+            for language in ("zh_hans", "en")
+        ),
+        "account",
+        "is_initial",
+        "order",
+    ]
+    old = fingerprint({name: getattr(state, name) for name in names}, {})
+    ShippedRecord.objects.filter(key=f"cards:state:{state.slug}").update(fingerprint=old)
+    call_command("load_content")
+    assert "mohrss-loss-report" in set(state.sources.values_list("slug", flat=True))
+    assert "kept the edited version of cards:state" not in capsys.readouterr().out
