@@ -250,14 +250,19 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"suspicious_request_line": {"()": "inquiry.core.logs.SuspiciousRequestLine"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         # gunicorn's access log already has one line per request, 4xx included; Django's own "Not Found"
         # warnings would add a second. Errors (5xx) are still logged, with their traceback.
         "django.request": {"level": "ERROR"},
-        # Scanners send made-up Host headers all day; Django answers 400 and would log a traceback each time.
-        "django.security.DisallowedHost": {"level": "CRITICAL"},
+        # Requests Django refuses as suspicious (scanners send made-up Host headers all day) are answered
+        # 400: one warning line each, without the traceback Django would log (inquiry/core/logs.py).
+        **{
+            f"django.security.{name}": {"level": "WARNING", "filters": ["suspicious_request_line"]}
+            for name in ("DisallowedHost", "RequestDataTooBig", "TooManyFieldsSent", "TooManyFilesSent")
+        },
     },
 }
 

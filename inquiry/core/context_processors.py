@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.encoding import iri_to_uri
 from django.utils.translation import get_language
 
 NATIVE_NAMES = {"zh-hans": "简体中文", "en": "English"}
@@ -34,12 +35,20 @@ def site(request):
 def same_page_in(path, code):
     """`path` in language `code`. An address that names no page (the 404 page) still has its language
     prefix swapped, so the switcher keeps the visitor where they were, in the other language."""
+    path = as_path(path)
     url = translate_url(path, code)
     if url == path:
         for other, _name in settings.LANGUAGES:
             if other != code and path.startswith(f"/{other}/"):
                 return f"/{code}/{path.removeprefix(f'/{other}/')}"
     return url
+
+
+def as_path(path):
+    """A request's path as a URL that cannot be read as a host: "//evil.example/x" names no page (it
+    gets the 404 page), but as a link or to URL parsers (translate_url's urlsplit) it means another site,
+    and one with brackets in it ("//a[b/") makes them raise. One leading slash keeps it a path."""
+    return "/" + path.lstrip("/") if path.startswith("//") else path
 
 
 OPEN_GRAPH_LOCALES = {"zh-hans": "zh_CN", "en": "en_US"}
@@ -50,15 +59,21 @@ def search_engine_links(request, current, url=None):
     `url`, a path with an optional query string), in each language, and as x-default the address
     without a language prefix, which sends each visitor to their browser's language (the same
     x-default as in the sitemap)."""
-    url = request.path if url is None else url
+    url = as_path(request.path if url is None else url)
+    # This site's scheme and host, then the path: build_absolute_uri(path) would read a path that starts
+    # with "//" (the x-default of "/zh-hans//x" is "//x") as another host, or fail to parse it.
+    origin = request.build_absolute_uri("/").removesuffix("/")
+
+    def absolute(path):
+        return origin + iri_to_uri(path)
+
     hreflang = [
-        {"tag": html_lang(code), "url": request.build_absolute_uri(translate_url(url, code))}
-        for code, _name in settings.LANGUAGES
+        {"tag": html_lang(code), "url": absolute(translate_url(url, code))} for code, _name in settings.LANGUAGES
     ]
     prefixed = translate_url(url, settings.LANGUAGE_CODE)
-    default = request.build_absolute_uri(prefixed.replace(f"/{settings.LANGUAGE_CODE}/", "/", 1))
+    default = absolute(prefixed.replace(f"/{settings.LANGUAGE_CODE}/", "/", 1))
     return {
-        "canonical_url": request.build_absolute_uri(url),
+        "canonical_url": absolute(url),
         "hreflang_links": hreflang,
         "x_default_url": default,
         "og_locale": OPEN_GRAPH_LOCALES.get(current, "zh_CN"),

@@ -8,6 +8,7 @@ from csp.middleware import CheckableLazyObject, CSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
 from django.http import HttpResponsePermanentRedirect
+from django.http.request import split_domain_port
 
 from . import views
 from .faults import is_database_unavailable
@@ -21,15 +22,31 @@ class HealthCheckMiddleware:
 
     Load balancers and container health checks call it by IP address over plain HTTP from inside the
     network; neither is a host in ALLOWED_HOSTS nor HTTPS, and both would otherwise get 400 or 301.
+    So any well-formed host will do here, but not a malformed or overlong one (no probe sends it): that
+    goes down the usual path, where Django's host check answers 400.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path_info == "/healthz" and request.method in ("GET", "HEAD"):
+        if request.path_info == "/healthz" and request.method in ("GET", "HEAD") and well_formed_host(request):
             return views.healthz(request)
         return self.get_response(request)
+
+
+# The longest name DNS allows (RFC 1035), plus room for a port.
+MAX_HOST_LENGTH = 253 + len(":65535")
+
+
+def well_formed_host(request):
+    """Whether the Host header (or, without one, the server's name) is a host name or IP address, with
+    an optional port: the shape Django's host check accepts, whether or not ALLOWED_HOSTS names it."""
+    host = request.META.get("HTTP_HOST") or request.META.get("SERVER_NAME", "")
+    if len(host) > MAX_HOST_LENGTH:
+        return False
+    domain, _port = split_domain_port(host)
+    return bool(domain)
 
 
 class PermissionsPolicyMiddleware:

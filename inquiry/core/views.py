@@ -127,7 +127,19 @@ def error_page_context(request):
 
 
 def bad_request(request, exception=None):
-    return render(request, "400.html", status=400)
+    # Rendered as the 500 page is, without the request's context processors: they build absolute URLs
+    # from the Host header, and a Host that is not allowed is one of the reasons to be here (DisallowedHost).
+    try:
+        content = loader.render_to_string("400.html", error_page_context(request))
+    except Exception:  # noqa: BLE001 - a visitor's bad request must never become our 500
+        logger.exception("400 page failed to render; sending the plain one")
+        content = plain_error_page(
+            _("Something was wrong with that request"),
+            _("The address or the form you sent could not be understood. Please go back and try again."),
+        )
+    response = HttpResponse(content, status=400)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def service_unavailable(request):
