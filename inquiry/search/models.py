@@ -137,7 +137,7 @@ class UnansweredSearch(models.Model):
     class Meta:
         ordering = ["-day", "-searches", "query"]
         verbose_name = _("search with few results")
-        verbose_name_plural = _("searches with few results")
+        verbose_name_plural = _("what visitors did not find")
         constraints = [
             models.UniqueConstraint(fields=["day", "language", "query"], name="search_unanswered_one_row_a_day")
         ]

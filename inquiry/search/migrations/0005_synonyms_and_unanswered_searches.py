@@ -71,7 +71,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': 'search with few results',
-                'verbose_name_plural': 'searches with few results',
+                'verbose_name_plural': 'what visitors did not find',
                 'ordering': ['-day', '-searches', 'query'],
                 'constraints': [models.UniqueConstraint(fields=('day', 'language', 'query'), name='search_unanswered_one_row_a_day')],
             },
