@@ -33,12 +33,35 @@ class HitPage:
 
 
 def _hit_rows(cursor):
-    return [Hit(*row[:6], in_title=row[6] == 0) for row in cursor.fetchall()]
+    # Tiers 0 and 1 are the title matches (answers', then law articles').
+    return [Hit(*row[:6], in_title=row[6] in (0, 1)) for row in cursor.fetchall()]
 
 
 def _not_visible_sql(now):
     """SQL and parameters for the ids of documents that are not visible yet (few: scheduled pages)."""
     return Document.objects.filter(visible_from__gt=now).values("id").query.sql_with_params()
+
+
+# Kinds of page that state the law rather than answer a question: when answers and law articles both
+# match, the answers come first (a law article's title still beats an answer that only mentions the
+# words in its text).
+LAW_KINDS = ("law",)
+
+
+def _segments(sizes, offset, limit):
+    """Where the window [offset, offset + limit) falls in consecutive ranked segments of these sizes:
+    [(segment index, offset inside it, how many)], for the segments it touches."""
+    found, start = [], 0
+    for index, size in enumerate(sizes):
+        low, high = max(offset, start), min(offset + limit, start + size)
+        if high > low:
+            found.append((index, low - start, high - low))
+        start += size
+    return found
+
+
+def _all_tokens(terms):
+    return dict.fromkeys(token for term in terms for phrasing in term.phrasings for token in phrasing.tokens)
 
 
 class SqliteIndex:
@@ -107,8 +130,11 @@ class SqliteIndex:
     def _expression(terms, relaxed):
         if relaxed:
             # Any token will do; BM25 (title counted ten times) puts pages with more, rarer ones first.
-            return " OR ".join(f'"{token}"' for token in dict.fromkeys(t for term in terms for t in term.tokens))
-        return " AND ".join('"' + " ".join(term.tokens) + '"' for term in terms)
+            return " OR ".join(f'"{token}"' for token in _all_tokens(terms))
+        return " AND ".join(
+            "(" + " OR ".join('"' + " ".join(phrasing.tokens) + '"' for phrasing in term.phrasings) + ")"
+            for term in terms
+        )
 
     def search(self, *, language, terms, now, offset, limit, exclude_ids=(), relaxed=False):
         full_table, title_table = self.tables(language)
@@ -118,41 +144,56 @@ class SqliteIndex:
         if exclude_ids:
             visible += " AND rowid NOT IN ({})".format(", ".join("%s" for _ in exclude_ids))
         visible_params = [*hidden_params, *exclude_ids]
+        kinds = ", ".join("%s" for _ in LAW_KINDS)
+        law_ids = f"SELECT id FROM {DOCUMENT_TABLE} WHERE kind IN ({kinds})"
+        # Answers (every kind but law) and law articles, each counted in full and in titles.
+        groups = (f"rowid NOT IN ({law_ids})", f"rowid IN ({law_ids})")
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"""SELECT
-                    (SELECT count(*) FROM {full_table} WHERE {full_table} MATCH %s AND {visible}),
-                    (SELECT count(*) FROM {title_table} WHERE {title_table} MATCH %s AND {visible})""",
-                [match, *visible_params, match, *visible_params],
-            )
-            total, in_titles = cursor.fetchone()
+            counts, params = [], []
+            for group in groups:
+                for table in (full_table, title_table):
+                    counts.append(f"(SELECT count(*) FROM {table} WHERE {table} MATCH %s AND {visible} AND {group})")
+                    params += [match, *visible_params, *LAW_KINDS]
+            cursor.execute("SELECT " + ", ".join(counts), params)
+            answers, answers_in_titles, laws, laws_in_titles = cursor.fetchone()
+            total = answers + laws
             if relaxed:
-                in_titles = 0  # with any word enough, ranking by BM25 alone serves better than tiers
+                # With any word enough, ranking by BM25 alone serves better than tiers.
+                answers_in_titles = laws_in_titles = 0
             if not total or offset >= total:
                 return HitPage(total=total, hits=[])
-            # Title matches first, then the rest, each ranked by BM25. Each tier is cut to what this
-            # page needs before anything is joined, and the body tier is only ranked when the page
-            # reaches into it: a common word's first pages rank its (fewer, shorter) title matches only.
+            # Answers with the words in their title, law articles with them in theirs, then the other
+            # answers and law articles, each ranked by BM25. Each segment is cut to what this page
+            # needs before anything is joined, and a segment is only ranked when the page reaches into
+            # it: a common word's first pages rank its (fewer, shorter) title matches only.
+            segments = (
+                (groups[0], True, answers_in_titles),
+                (groups[1], True, laws_in_titles),
+                (groups[0], False, answers - answers_in_titles),
+                (groups[1], False, laws - laws_in_titles),
+            )
             parts, params = [], []
-            from_titles = max(0, min(limit, in_titles - offset))
-            if from_titles:
-                parts.append(
-                    f"""SELECT * FROM (SELECT rowid AS id, 0 AS tier, bm25({title_table}) AS score
-                    FROM {title_table} WHERE {title_table} MATCH %s AND {visible}
-                    ORDER BY score, id LIMIT %s OFFSET %s)"""
-                )
-                params += [match, *visible_params, from_titles, offset]
-            if from_titles < limit:
-                not_in_title = ""
-                if in_titles:
+            for tier, segment_offset, segment_limit in _segments([size for *_x, size in segments], offset, limit):
+                group, in_title, _size = segments[tier]
+                titled = segments[tier - 2][2] if not in_title else 0  # this group's title matches
+                if in_title:
+                    parts.append(
+                        f"""SELECT * FROM (SELECT rowid AS id, {tier} AS tier, bm25({title_table}) AS score
+                        FROM {title_table} WHERE {title_table} MATCH %s AND {visible} AND {group}
+                        ORDER BY score, id LIMIT %s OFFSET %s)"""
+                    )
+                    params += [match, *visible_params, *LAW_KINDS, segment_limit, segment_offset]
+                    continue
+                not_in_title, not_in_title_params = "", []
+                if titled:
                     not_in_title = f"AND rowid NOT IN (SELECT rowid FROM {title_table} WHERE {title_table} MATCH %s)"
+                    not_in_title_params = [match]
                 parts.append(
-                    f"""SELECT * FROM (SELECT rowid AS id, 1 AS tier, bm25({full_table}, 10.0, 1.0) AS score
-                    FROM {full_table} WHERE {full_table} MATCH %s AND {visible} {not_in_title}
+                    f"""SELECT * FROM (SELECT rowid AS id, {tier} AS tier, bm25({full_table}, 10.0, 1.0) AS score
+                    FROM {full_table} WHERE {full_table} MATCH %s AND {visible} AND {group} {not_in_title}
                     ORDER BY score, id LIMIT %s OFFSET %s)"""
                 )
-                params += [match, *visible_params, *([match] if in_titles else [])]
-                params += [limit - from_titles, max(0, offset - in_titles)]
+                params += [match, *visible_params, *LAW_KINDS, *not_in_title_params, segment_limit, segment_offset]
             cursor.execute(
                 f"""SELECT d.id, d.kind, d.object_id, d.title, d.body, d.url, ranked.tier
                 FROM ({" UNION ALL ".join(parts)}) AS ranked JOIN {DOCUMENT_TABLE} AS d ON d.id = ranked.id
@@ -244,50 +285,67 @@ class PostgresIndex:
     def _expression(terms, relaxed):
         if relaxed:
             # Any token will do; ts_rank (title weighted) puts pages with more, rarer ones first.
-            return " | ".join(f"'{token}'" for token in dict.fromkeys(t for term in terms for t in term.tokens))
-        return " & ".join("(" + " <-> ".join(f"'{token}'" for token in term.tokens) + ")" for term in terms)
+            return " | ".join(f"'{token}'" for token in _all_tokens(terms))
+
+        def phrase(phrasing):
+            return "(" + " <-> ".join(f"'{token}'" for token in phrasing.tokens) + ")"
+
+        return " & ".join("(" + " | ".join(map(phrase, term.phrasings)) + ")" for term in terms)
 
     def search(self, *, language, terms, now, offset, limit, exclude_ids=(), relaxed=False):
         query = self._expression(terms, relaxed)
         table = self.VECTORS
         visible = "v.language = %s AND v.visible_from <= %s AND NOT (v.document_id = ANY(%s))"
         visible_params = [language, now, list(exclude_ids)]
+        law_ids = f"SELECT id FROM {DOCUMENT_TABLE} WHERE kind = ANY(%s)"
+        groups = (f"v.document_id NOT IN ({law_ids})", f"v.document_id IN ({law_ids})")
+        kinds = [list(LAW_KINDS)]
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"""SELECT
-                    (SELECT count(*) FROM {table} AS v
-                      WHERE v.search_vector @@ to_tsquery('simple', %s) AND {visible}),
-                    (SELECT count(*) FROM {table} AS v
-                      WHERE v.title_vector @@ to_tsquery('simple', %s) AND {visible})""",
-                [query, *visible_params, query, *visible_params],
-            )
-            total, in_titles = cursor.fetchone()
+            counts, params = [], []
+            for group in groups:
+                for column in ("search_vector", "title_vector"):
+                    counts.append(
+                        f"""(SELECT count(*) FROM {table} AS v
+                        WHERE v.{column} @@ to_tsquery('simple', %s) AND {visible} AND {group})"""
+                    )
+                    params += [query, *visible_params, *kinds]
+            cursor.execute("SELECT " + ", ".join(counts), params)
+            answers, answers_in_titles, laws, laws_in_titles = cursor.fetchone()
+            total = answers + laws
             if relaxed:
-                in_titles = 0
+                answers_in_titles = laws_in_titles = 0
             if not total or offset >= total:
                 return HitPage(total=total, hits=[])
-            # As on SQLite: title matches first, then the rest, each tier cut to what the page needs;
-            # the body tier (whose long vectors are costly to rank) only when the page reaches it.
+            # As on SQLite: answers' titles, law articles' titles, then the rest of each, every segment
+            # cut to what the page needs; the body segments (whose long vectors are costly to rank)
+            # only when the page reaches them.
+            segments = (
+                (groups[0], True, answers_in_titles),
+                (groups[1], True, laws_in_titles),
+                (groups[0], False, answers - answers_in_titles),
+                (groups[1], False, laws - laws_in_titles),
+            )
             parts, params = [], []
-            from_titles = max(0, min(limit, in_titles - offset))
-            if from_titles:
+            for tier, segment_offset, segment_limit in _segments([size for *_x, size in segments], offset, limit):
+                group, in_title, _size = segments[tier]
+                titled = segments[tier - 2][2] if not in_title else 0  # this group's title matches
+                if in_title:
+                    parts.append(
+                        f"""(SELECT v.document_id AS id, {tier} AS tier,
+                               ts_rank(v.title_vector, to_tsquery('simple', %s)) AS score
+                        FROM {table} AS v WHERE v.title_vector @@ to_tsquery('simple', %s) AND {visible} AND {group}
+                        ORDER BY score DESC, v.document_id LIMIT %s OFFSET %s)"""
+                    )
+                    params += [query, query, *visible_params, *kinds, segment_limit, segment_offset]
+                    continue
                 parts.append(
-                    f"""(SELECT v.document_id AS id, 0 AS tier,
-                           ts_rank(v.title_vector, to_tsquery('simple', %s)) AS score
-                    FROM {table} AS v WHERE v.title_vector @@ to_tsquery('simple', %s) AND {visible}
-                    ORDER BY score DESC, v.document_id LIMIT %s OFFSET %s)"""
-                )
-                params += [query, query, *visible_params, from_titles, offset]
-            if from_titles < limit:
-                parts.append(
-                    f"""(SELECT v.document_id AS id, 1 AS tier,
+                    f"""(SELECT v.document_id AS id, {tier} AS tier,
                            ts_rank(v.search_vector, to_tsquery('simple', %s)) AS score
-                    FROM {table} AS v WHERE v.search_vector @@ to_tsquery('simple', %s) AND {visible}
+                    FROM {table} AS v WHERE v.search_vector @@ to_tsquery('simple', %s) AND {visible} AND {group}
                       AND NOT (%s AND v.title_vector @@ to_tsquery('simple', %s))
                     ORDER BY score DESC, v.document_id LIMIT %s OFFSET %s)"""
                 )
-                params += [query, query, *visible_params, bool(in_titles), query]
-                params += [limit - from_titles, max(0, offset - in_titles)]
+                params += [query, query, *visible_params, *kinds, bool(titled), query, segment_limit, segment_offset]
             cursor.execute(
                 f"""SELECT d.id, d.kind, d.object_id, d.title, d.body, d.url, ranked.tier
                 FROM ({" UNION ALL ".join(parts)}) AS ranked JOIN {DOCUMENT_TABLE} AS d ON d.id = ranked.id

@@ -18,11 +18,11 @@ ELLIPSIS = "…"
 def _find_spans(folded, terms, relaxed):
     """(start, end) in `folded` of every place a term matches, merged where they touch."""
     needles, stems = set(), set()
-    for term in terms:
-        if term.cjk:
-            needles.update(term.tokens if relaxed else [term.text])
+    for phrasing in (phrasing for term in terms for phrasing in term.phrasings):
+        if phrasing.cjk:
+            needles.update(phrasing.tokens if relaxed else [phrasing.text])
         else:
-            stems.update(term.tokens)
+            stems.update(phrasing.tokens)
     spans = []
     for needle in needles:
         spans.extend((match.start(), match.end()) for match in re.finditer(re.escape(needle), folded))

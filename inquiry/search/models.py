@@ -1,3 +1,5 @@
+import re
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -70,3 +72,75 @@ class Recommendation(EditableContent):
 
     def __str__(self):
         return f"{self.words} → {self.page}"
+
+
+class SynonymGroup(EditableContent):
+    """Words that mean the same for search: a query with one of them also finds pages with another.
+
+    People write 公交 where a page says 地铁, 医保卡 for 社保卡, "metro" for "bus". Applied when a query
+    is read (never to the index), so an edit changes the next search without re-indexing anything.
+    """
+
+    class Language(models.TextChoices):
+        ANY = "", _("both languages")
+        ZH_HANS = "zh-hans", _("Chinese searches only")
+        EN = "en", _("English searches only")
+
+    terms = models.CharField(
+        _("words"),
+        max_length=500,
+        help_text=_(
+            "Two or more words or short phrases, separated by commas, e.g. 公交, 地铁, 乘车 or bus, metro, "
+            "public transport. English words match every word form (activate, activated)."
+        ),
+    )
+    language = models.CharField(
+        _("applies to"), max_length=10, choices=Language.choices, blank=True, default=Language.ANY
+    )
+    note = models.CharField(_("note for editors"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("synonym group")
+        verbose_name_plural = _("synonyms")
+
+    def __str__(self):
+        return self.terms
+
+    def words(self):
+        return [word.strip() for word in WORD_SEPARATORS.split(self.terms) if word.strip()]
+
+
+WORD_SEPARATORS = re.compile(r"[,，、;；\n]+")
+
+# What the unmet-needs report keeps of a search: the words (trimmed, capped), nothing else typed.
+LOGGED_QUERY_CHARS = 100
+# Searches with at most this many results are logged ("no or few results"); the rest are not needed.
+FEW_RESULTS = 2
+# Rows older than this are dropped.
+LOG_KEEP_DAYS = 90
+
+
+class UnansweredSearch(models.Model):
+    """How often, on one day, a search in one language found no or few pages.
+
+    One row per (day, language, words), counted up by one upsert per search. Deliberately nothing
+    about who searched: no address, no browser, no time of day, no cookie.
+    """
+
+    day = models.DateField(_("day"))
+    language = models.CharField(_("language"), max_length=10)
+    query = models.CharField(_("search words"), max_length=LOGGED_QUERY_CHARS)
+    results = models.PositiveIntegerField(_("results"))
+    searches = models.PositiveIntegerField(_("searches"), default=1)
+
+    class Meta:
+        ordering = ["-day", "-searches", "query"]
+        verbose_name = _("search with few results")
+        verbose_name_plural = _("what visitors did not find")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "language", "query"], name="search_unanswered_one_row_a_day")
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.language} {self.query} ({self.results})"

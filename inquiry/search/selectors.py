@@ -1,5 +1,6 @@
 """The search itself: from what a visitor typed to a page of highlighted results."""
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -8,11 +9,13 @@ from django.db import connection
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from .backends import index_for
+from inquiry.core.generation import current_generation
+
+from .backends import LAW_KINDS, index_for
 from .highlight import highlight
-from .models import Document, Recommendation
+from .models import WORD_SEPARATORS, Document, Recommendation, SynonymGroup
 from .providers import provider_for_kind
-from .text import Term, query_terms
+from .text import _LATIN_WORD, Term, Thesaurus, fold, query_terms
 
 PER_PAGE = 10
 MAX_PAGE = 100  # deeper pages are not useful to anyone, and each costs a ranking of every match
@@ -37,6 +40,8 @@ class SearchResults:
     results: list[Result] = field(default_factory=list)
     # No page had every term, so these are pages with some of them.
     relaxed: bool = False
+    # Nothing matched what was typed, so these are the results for this spelling ("did you mean").
+    corrected: str = ""
 
     @property
     def num_pages(self):
@@ -73,21 +78,87 @@ def page_number(raw) -> int:
     return 1
 
 
-_WORD_SEPARATORS = re.compile(r"[,，、;；\n]+")
-
-
 def _term_key(terms):
     return frozenset(token for term in terms for token in term.tokens)
+
+
+class _PerGeneration:
+    """A value built from content, rebuilt when the content generation changes (any admin save,
+    load_content). Kept in this process: most searches then cost no query for it at all."""
+
+    def __init__(self, build):
+        self._build = build
+        self._kept = (None, None)
+
+    def get(self):
+        generation = current_generation()
+        key = generation["id"] if generation else None
+        kept_key, value = self._kept
+        if key is None or key != kept_key:
+            value = self._build()
+            self._kept = (key, value)
+        return value
+
+
+def _build_thesauri():
+    groups = [(group.words(), group.language) for group in SynonymGroup.objects.only("terms", "language")]
+    return {
+        code: Thesaurus(words for words, language in groups if language in ("", code))
+        for code in dict.fromkeys(code for code, _name in _site_languages())
+    }
+
+
+def _site_languages():
+    from django.conf import settings
+
+    return settings.LANGUAGES
+
+
+_thesauri = _PerGeneration(_build_thesauri)
+
+
+def thesaurus(language) -> Thesaurus:
+    """The editors' synonym groups for searches in `language` (one query when content changed)."""
+    return _thesauri.get().get(language) or Thesaurus()
+
+
+def _build_vocabulary():
+    # English words of the answers' titles and of the synonym table: what a misspelt word is
+    # compared with. Titles, not texts: they name what the site is about, and they are few.
+    words = set()
+    titles = Document.objects.filter(language="en").exclude(kind__in=LAW_KINDS).values_list("title", flat=True)
+    for text in [*titles, *SynonymGroup.objects.values_list("terms", flat=True)]:
+        words.update(word for word in _LATIN_WORD.findall(fold(text)) if len(word) > 2)
+    return sorted(words)
+
+
+_vocabulary = _PerGeneration(_build_vocabulary)
+
+
+def spelling_suggestion(query) -> str:
+    """The query with each unknown English word replaced by the closest known one, or "" when no
+    word changes. Chinese is left as typed: its "misspellings" are other characters, not letters."""
+    vocabulary = _vocabulary.get()
+    known = set(vocabulary)
+    changed, words = False, []
+    for piece in re.split(r"([a-z]+)", fold(query)):
+        if len(piece) > 3 and _LATIN_WORD.fullmatch(piece) and piece not in known:
+            close = difflib.get_close_matches(piece, vocabulary, n=1, cutoff=0.8)
+            if close:
+                piece, changed = close[0], True
+        words.append(piece)
+    return "".join(words) if changed else ""
 
 
 def recommended_documents(terms, language, now):
     """Editors' picks for exactly these terms, as this language's visible documents, in the editors'
     order. Two queries at most, whatever the number of picks or pages."""
     key = _term_key(terms)
+    words_of = thesaurus(language)
     paths = [
         urlsplit(recommendation.page.strip()).path
         for recommendation in Recommendation.objects.only("words", "page")
-        if any(_term_key(query_terms(words)) == key for words in _WORD_SEPARATORS.split(recommendation.words))
+        if any(_term_key(query_terms(words, words_of)) == key for words in WORD_SEPARATORS.split(recommendation.words))
     ]
     if not paths:
         return []
@@ -123,13 +194,16 @@ def _result(hit, terms, relaxed, recommended=False):
     )
 
 
-def search(*, query, language, page=1, now=None) -> SearchResults:
-    """Visible pages in `language` containing every term of `query`, title matches first.
+def search(*, query, language, page=1, now=None, correct=True) -> SearchResults:
+    """Visible pages in `language` containing every term of `query` (or one of its synonyms), answers
+    before law articles and title matches first (see `backends`).
 
     When no page has them all and the query has several words or characters, pages with some of
-    them are offered instead (`relaxed`). The number of database queries is fixed.
+    them are offered instead (`relaxed`). When nothing at all matches and an English word looks
+    misspelt, the results for the closest spelling are shown (`corrected`). The number of database
+    queries is fixed for each of these cases.
     """
-    terms = query_terms(query)
+    terms = query_terms(query, thesaurus(language))
     results = SearchResults(query=query, terms=terms, page=page, total=0)
     if not terms:
         return results
@@ -151,6 +225,13 @@ def search(*, query, language, page=1, now=None) -> SearchResults:
     if found.total == 0 and not picks and sum(len(term.tokens) for term in terms) > 1:
         relaxed = True
         found = run(True, page)
+    if found.total == 0 and not picks and correct:
+        suggestion = spelling_suggestion(query)
+        if suggestion:
+            corrected = search(query=suggestion, language=language, page=page, now=now, correct=False)
+            if corrected.total:
+                corrected.query, corrected.corrected = query, suggestion
+                return corrected
     results.total = found.total + len(picks)
     results.relaxed = relaxed
     if page > results.num_pages and results.total:

@@ -1,7 +1,10 @@
 """Writes to the search index. Each keeps the documents of one object in step with it, inside the
 caller's transaction, so an edit and its index entries are committed (or rolled back) together."""
 
+import datetime
+
 from django.db import connection, transaction
+from django.utils import timezone
 
 from .backends import index_for
 from .models import Document
@@ -83,3 +86,49 @@ def _chunks(iterable, size):
             chunk = []
     if chunk:
         yield chunk
+
+
+# --- What visitors searched for in vain ---------------------------------------------------------------
+
+PRUNED_KEY = "search:unanswered:pruned:{day}"
+
+
+def record_unanswered_search(*, query, language, results, today=None):
+    """Count one search that found no or few pages: one upsert, nothing about who searched.
+
+    The words are stored trimmed and capped; rows older than LOG_KEEP_DAYS are dropped once a day,
+    by the first search that day (or by `manage.py prune_search_log`).
+    """
+    from django.core.cache import cache
+
+    from .models import LOG_KEEP_DAYS, LOGGED_QUERY_CHARS, UnansweredSearch
+
+    words = " ".join(str(query).split())[:LOGGED_QUERY_CHARS].strip()
+    if not words:
+        return
+    today = today or timezone.localdate()
+    table = connection.ops.quote_name(UnansweredSearch._meta.db_table)
+    # INSERT … ON CONFLICT DO UPDATE is the same on SQLite (3.24+) and PostgreSQL: one statement,
+    # no race between two servers counting the same words.
+    upsert = (
+        f"INSERT INTO {table} (day, language, query, results, searches) VALUES (%s, %s, %s, %s, 1) "  # noqa: S608
+        f"ON CONFLICT (day, language, query) DO UPDATE SET searches = {table}.searches + 1, results = excluded.results"
+    )  # the table name is the model's own; every value is a parameter
+    with connection.cursor() as cursor:
+        cursor.execute(upsert, [today, language[:10], words, results])
+    try:
+        first_today = cache.add(PRUNED_KEY.format(day=today.isoformat()), 1, timeout=60 * 60 * 25)
+    except Exception:  # noqa: BLE001 - a cache outage must not break searching; the command still prunes
+        first_today = False
+    if first_today:
+        prune_unanswered_searches(today=today, keep_days=LOG_KEEP_DAYS)
+
+
+def prune_unanswered_searches(*, today=None, keep_days=None) -> int:
+    """Drop the rows older than `keep_days` (LOG_KEEP_DAYS) days; returns how many."""
+    from .models import LOG_KEEP_DAYS, UnansweredSearch
+
+    today = today or timezone.localdate()
+    cutoff = today - datetime.timedelta(days=LOG_KEEP_DAYS if keep_days is None else keep_days)
+    deleted, _by_model = UnansweredSearch.objects.filter(day__lt=cutoff).delete()
+    return deleted

@@ -48,7 +48,8 @@ ENGLISH_STOPWORDS = frozenset(
     str.split(
         """a an and are as at be been but by can could do does did for from had has have how i if in into is it
     its me my no not of on or our s so than that the their them then there these they this to too was we
-    were what when where which who why will with would you your"""
+    were what when where which who why will with would you your get got need use used want please should
+    must still any some also just now ok am m"""
     )
 )
 
@@ -139,17 +140,157 @@ class Term:
     """One thing every result must contain: a word stem, a single character, or a run of characters.
 
     `tokens` is what the index is asked for: one token, or for a CJK run of two or more characters its
-    bigrams, which must stand next to each other (a phrase).
+    bigrams, which must stand next to each other (a phrase). `synonyms` are other words that will do
+    instead (from the editors' synonym table): the term matches a page holding any one of them.
     """
 
     text: str  # as folded from the query, for highlighting
     tokens: tuple[str, ...]
     cjk: bool
+    synonyms: tuple["Term", ...] = ()
 
     @property
     def is_phrase(self):
         return len(self.tokens) > 1
 
+    @property
+    def phrasings(self):
+        """The term itself and each synonym, as plain terms (what a page may hold instead)."""
+        return (Term(self.text, self.tokens, self.cjk), *self.synonyms) if self.synonyms else (self,)
+
+    @property
+    def key(self):
+        return frozenset(phrasing.tokens for phrasing in self.phrasings)
+
+
+def _cjk_term(text):
+    return Term(text=text, tokens=tuple(text[i : i + 2] for i in range(len(text) - 1)) or (text,), cjk=True)
+
+
+def _word_term(word):
+    return Term(text=word, tokens=(stem(word),), cjk=False)
+
+
+def phrase_term(text):
+    """A word or phrase of the synonym table as a term: a CJK run, or English words in this order
+    (stems that must stand next to each other); None when it has no word characters."""
+    runs = list(_runs(fold(text)))
+    if not runs:
+        return None
+    if len(runs) == 1:
+        is_cjk, run = runs[0]
+        return _cjk_term(run) if is_cjk else _word_term(run)
+    tokens = []
+    for is_cjk, run in runs:
+        tokens.extend(_cjk_term(run).tokens if is_cjk else (stem(run),))
+    return Term(text=" ".join(run for _is_cjk, run in runs), tokens=tuple(tokens), cjk=all(c for c, _r in runs))
+
+
+# Words of this site's subject, so that a question typed without spaces is cut into words and each
+# word must be on the page (anywhere), rather than the whole question word for word: 查缴费记录 →
+# 查 + 缴费 + 记录. Cut longest first from the left, together with the synonym table's words. Longer
+# compounds are listed too, so that they stay whole (金融账户, 养老保险).
+CJK_LEXICON = frozenset(
+    str.split(
+        """社保卡 社会保障卡 医保卡 社保 医保 社会保险 金融 账户 金融账户 银行账户 个人账户 银行 银行卡 服务银行
+    网点 柜台 激活 启用 开通 余额 存钱 取钱 转账 到账 挂失 补卡 换卡 补办 密码 重置 冻结 封存 注销 有效期
+    电子社保卡 电子 实体卡 第三代 第二代 三代卡 二代卡 芯片 医疗 医疗保险 养老 养老保险 养老金 退休金 失业
+    失业保险 失业金 工伤 生育 身份证 身份证件 户口本 医院 药店 定点 报销 结算 缴费 记录 退休 领取 继承
+    遗属 待遇 异地 外地 外省 跨省 经办机构 人社局 社保局 热线 咨询 查询 手机 小程序 代办 委托书 监护人
+    工资 利息 资金 家庭共济 家人 孩子 新生儿 老人 外国人 公交 地铁 交通 乘车 补贴 惠民惠农 发放 申请
+    办理 功能 状态 临时 正式 找到 丢失 损坏 坏了 过期 到期 转移 关系 备案 就医 看病 买药 死亡 去世 丧葬
+    抚恤 投诉 举报 单位 城市 省份 多张 两张 几张 好几张 现金 取现 提现 卡号 修改 忘记 锁定 解锁 邮寄
+    网上 线上 多久 时间 区别 必须 更换 使用 能用 一卡通 视同缴费 年限 十五年 备用金"""
+    )
+)
+
+# Words that carry no subject, dropped when a question is cut into words (我的社保卡丢了吗 → 社保卡 +
+# 丢了): pronouns, particles, conjunctions, modal verbs. Never dropped from inside a word of the
+# lexicon or the synonym table, which are matched first.
+CJK_STOPWORDS = frozenset(
+    str.split(
+        """了 的 地 得 吗 呢 吧 啊 呀 嘛 我 你 您 他 她 它 我们 你们 他们 自己 是 在 还 就 都 也 又 很 请 把 被
+    给 要 想 能 会 该 但是 但 可是 没有 没 和 与 跟 或者 或 如果 这 那 这个 那个 这张 那张 一下 可以 需要
+    应该 还是 已经 就是 有 里 里面 啥 咋 么 吗 了吗 一个 一张 现在 之后 以后 时候"""
+    )
+)
+_LONGEST_LEXICON_WORD = max(map(len, CJK_LEXICON | CJK_STOPWORDS))
+
+
+# Alternatives kept per term: enough for any sensible group, and a bound on the size of the match.
+MAX_SYNONYMS = 12
+
+
+class Thesaurus:
+    """The editors' synonym groups, ready for queries: which words a query may hold, and what else
+    each of them may be found as. Built once per content generation (see `selectors.thesaurus`)."""
+
+    def __init__(self, groups=()):
+        # groups: iterables of words and phrases, in either language, that mean the same for search.
+        self._alternatives = {}  # tokens of a word → the group's other terms
+        self._cjk_words = set()  # the CJK words, to find them inside a run typed without spaces
+        self._english = {}  # first stem → [stems of English words and phrases starting with it]
+        for group in groups:
+            terms = list({term.tokens: term for term in map(phrase_term, group) if term is not None}.values())
+            if len(terms) < 2:
+                continue
+            for term in terms:
+                others = tuple(other for other in terms if other.tokens != term.tokens)
+                known = self._alternatives.get(term.tokens, ())
+                self._alternatives[term.tokens] = tuple(dict.fromkeys(known + others))[:MAX_SYNONYMS]
+                if term.cjk and " " not in term.text:
+                    self._cjk_words.add(term.text)
+                elif not term.cjk:
+                    self._english.setdefault(term.tokens[0], []).append(term.tokens)
+        for phrases in self._english.values():
+            phrases.sort(key=len, reverse=True)
+        self._known = self._cjk_words | CJK_LEXICON
+        self._longest_cjk = max(max(map(len, self._cjk_words), default=0), _LONGEST_LEXICON_WORD)
+
+    def __bool__(self):
+        return bool(self._alternatives)
+
+    def expand(self, term):
+        synonyms = self._alternatives.get(term.tokens)
+        return Term(term.text, term.tokens, term.cjk, synonyms) if synonyms else term
+
+    def split_cjk(self, run):
+        """A CJK run cut into words, longest first from the left, with the words that carry no
+        subject left out: 社保卡丢了吗 → 社保卡, 丢了. Characters between known words stay together."""
+        if len(run) < 2:
+            return [] if run in CJK_STOPWORDS else [run]
+        pieces, position, pending = [], 0, ""
+        while position < len(run):
+            for size in range(min(self._longest_cjk, len(run) - position), 0, -1):
+                word = run[position : position + size]
+                known = size > 1 and word in self._known
+                if known or word in CJK_STOPWORDS:
+                    if pending:
+                        pieces.append(pending)
+                        pending = ""
+                    if known:
+                        pieces.append(word)
+                    position += size
+                    break
+            else:
+                pending += run[position]
+                position += 1
+        if pending:
+            pieces.append(pending)
+        return pieces
+
+    def is_cjk_word(self, text):
+        return text in self._known
+
+    def english_phrase(self, stems, start):
+        """How many words from `start` form a phrase of the table (0: none)."""
+        for phrase in self._english.get(stems[start], ()):
+            if tuple(stems[start : start + len(phrase)]) == phrase:
+                return len(phrase)
+        return 0
+
+
+NO_SYNONYMS = Thesaurus()
 
 # A search box is for a few words. Longer input is cut here, before any work is done with it.
 MAX_QUERY_CHARS = 100
@@ -169,7 +310,7 @@ def clean_query(raw) -> str:
 # rarely holds the whole question word for word, so they split a run into the words around them
 # (社保卡 + 取钱). Only words that are never part of another word; particles only at the end.
 _QUESTION_WORDS = re.compile(
-    "怎么办|怎么样|怎么|怎样|如何|为什么|为何|什么|是不是|能不能|可不可以|可以吗|哪里|哪儿|是否"
+    "怎么回事|怎么办|怎么样|怎么|怎样|如何|为什么|为何|什么|是不是|能不能|可不可以|可以吗|哪里|哪儿|是否"
 )
 _END_PARTICLES = re.compile("[吗呢吧啊呀]+$")
 
@@ -179,20 +320,45 @@ def _question_free(run: str) -> list[str]:
     return [part for part in parts if part] or [run]
 
 
-def query_terms(query: str) -> list[Term]:
-    """The terms of a cleaned query, each once, in the order typed."""
+def _cjk_pieces(run: str, thesaurus) -> list[str]:
+    """The words of a CJK run to look for: question words and words without a subject left out."""
+    return [piece for part in _question_free(run) for piece in thesaurus.split_cjk(part)]
+
+
+def query_terms(query: str, thesaurus: Thesaurus = NO_SYNONYMS) -> list[Term]:
+    """The terms of a cleaned query, each once, in the order typed, each with its synonyms."""
     terms, seen = [], set()
-    for is_cjk, run in _runs(fold(query)):
+    runs = list(_runs(fold(query)))
+    index = 0
+    while index < len(runs):
+        is_cjk, run = runs[index]
         if is_cjk:
-            candidates = [
-                Term(text=part, tokens=tuple(part[i : i + 2] for i in range(len(part) - 1)) or (part,), cjk=True)
-                for part in _question_free(run)
-            ]
+            candidates = [_cjk_term(piece) for piece in _cjk_pieces(run, thesaurus)]
+            index += 1
         else:
-            candidates = [Term(text=run, tokens=(stem(run),), cjk=False)]
+            # An English phrase of the synonym table ("public transport") is one term.
+            words = []
+            while index + len(words) < len(runs) and not runs[index + len(words)][0]:
+                words.append(runs[index + len(words)][1])
+            stems = [stem(word) for word in words]
+            candidates, position = [], 0
+            while position < len(words):
+                size = thesaurus.english_phrase(stems, position) if thesaurus else 0
+                if size > 1:
+                    text = " ".join(words[position : position + size])
+                    candidates.append(Term(text=text, tokens=tuple(stems[position : position + size]), cjk=False))
+                    position += size
+                else:
+                    candidates.append(_word_term(words[position]))
+                    position += 1
+            index += len(words)
         for term in candidates:
             if term.tokens not in seen:
                 seen.add(term.tokens)
-                terms.append(term)
+                terms.append(thesaurus.expand(term))
     meaningful = [term for term in terms if term.cjk or term.text not in ENGLISH_STOPWORDS]
+    if not meaningful and not terms:
+        # Nothing but words without a subject (的, 我的): search for what was typed, as it is.
+        terms = [_cjk_term(run) if is_cjk else _word_term(run) for is_cjk, run in runs]
+        terms = list({term.tokens: term for term in terms}.values())
     return (meaningful or terms)[:MAX_TERMS]

@@ -1,6 +1,7 @@
 from inquiry.editorial.history import track_history
 
-from .models import Recommendation
+from .models import Recommendation, SynonymGroup
 
-# Editors' picks are content: who chose which page for which words, and when, is kept.
+# Editors' picks and synonyms are content: who chose which page or words, and when, is kept.
 track_history(Recommendation)
+track_history(SynonymGroup)

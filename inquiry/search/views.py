@@ -1,10 +1,13 @@
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.views.generic import TemplateView
 
 from inquiry.faq.selectors import topics_with_articles
 from inquiry.guide.selectors import published_flows
 
+from .models import FEW_RESULTS
 from .selectors import page_number, search
+from .services import record_unanswered_search
 from .text import clean_query
 
 
@@ -12,6 +15,20 @@ class SearchView(TemplateView):
     """/<lang>/search/?q=…&page=…: any input gives a page, never an error."""
 
     template_name = "search/search.html"
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        results = response.context_data["results"]
+        # Pages with every word: none when the results are only pages with some of them.
+        answered = 0 if results.relaxed else results.total
+        if results.query and answered <= FEW_RESULTS:  # one page at most: counted once
+            # What editors should write next. Counted here, where every such search arrives: these
+            # pages are kept out of the whole-page cache, which would otherwise answer repeats
+            # without reaching the view. (Pages with more results stay cached and are not counted.)
+            if request.method == "GET":
+                record_unanswered_search(query=results.query, language=get_language(), results=answered)
+            add_never_cache_headers(response)
+        return response
 
     def get_context_data(self, **kwargs):
         query = clean_query(self.request.GET.get("q", ""))

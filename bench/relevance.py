@@ -1,0 +1,131 @@
+"""Relevance benchmark: do real questions find the page that answers them in the top 3 results?
+
+    .venv/bin/python bench/relevance.py            # the share answered, and every miss
+    .venv/bin/python bench/relevance.py --verbose  # also the top 3 of every question
+
+Loads the shipped content (and the law texts, when ../shared/content holds them) into a throwaway
+SQLite database, exactly as `make run` does, then runs each question of `relevance_questions.yaml`
+through the site's own search (synonyms, ranking, editors' picks, spelling suggestions) and checks
+whether one of its answers is among the first three results. Prints the share over all questions
+and over the questions whose answer exists in this branch's content (others wait for articles not
+written yet), lists the misses, and exits 1 when the share over all questions is below 90%.
+"""
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+# Keep this folder off the import path: its http.py would shadow the standard library's `http` package.
+sys.path[:] = [path for path in sys.path if Path(path or os.curdir).resolve() != REPO / "bench"]
+sys.path.insert(0, str(REPO))
+
+QUESTIONS = Path(__file__).with_name("relevance_questions.yaml")
+TOP = 3
+TARGET = 0.90
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--verbose", action="store_true", help="print the top results of every question")
+    parser.add_argument("--questions", type=Path, default=QUESTIONS)
+    parser.add_argument("--query", nargs=2, metavar=("LANG", "WORDS"), help="only show the top 10 for one search")
+    args = parser.parse_args()
+
+    folder = Path(tempfile.mkdtemp(prefix="socsec-bench-relevance-"))
+    os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'relevance.sqlite3'}"
+    os.environ.pop("REDIS_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socsec.settings")
+    import django
+
+    django.setup()
+    try:
+        return run(args)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def page_names():
+    """{url: "faq:<slug>" or "guide:<flow>/<outcome>"} for every indexed page."""
+    from inquiry.faq.models import Article
+    from inquiry.guide.models import Outcome
+    from inquiry.search.models import Document
+
+    articles = dict(Article.objects.values_list("pk", "slug"))
+    outcomes = {pk: f"{flow}/{slug}" for pk, flow, slug in Outcome.objects.values_list("pk", "flow__slug", "slug")}
+    names = {}
+    for url, kind, object_id in Document.objects.values_list("url", "kind", "object_id"):
+        if kind == "faq":
+            names[url] = f"faq:{articles[object_id]}"
+        elif kind == "guide":
+            names[url] = f"guide:{outcomes[object_id]}"
+        else:
+            names[url] = f"{kind}:{object_id}"
+    return names
+
+
+def run(args):
+    from django.core.management import call_command
+    from django.test.utils import override_settings
+
+    from inquiry.search.selectors import search
+    from tests.support.paths import law_files
+
+    call_command("migrate", verbosity=0)
+    call_command("load_content", verbosity=0)
+    for path in law_files():
+        call_command("import_law", str(path), verbosity=0)
+    questions = yaml.safe_load(args.questions.read_text(encoding="utf-8"))["questions"]
+    names = page_names()
+    if args.query:
+        from inquiry.search.selectors import thesaurus
+        from inquiry.search.text import query_terms
+
+        language, words = args.query
+        print([(term.text, [s.text for s in term.synonyms]) for term in query_terms(words, thesaurus(language))])
+        results = search(query=words, language=language)
+        print(f"{results.total} results{' (relaxed)' if results.relaxed else ''}")
+        for result in results.results:
+            print(f"  {names.get(result.url, result.url)}  {result.title}")
+        return 0
+    existing = set(names.values())
+
+    answered, misses, answerable, answerable_hits = 0, [], 0, 0
+    with override_settings(SOCSEC_PAGE_CACHE=False):
+        for item in questions:
+            results = search(query=item["q"], language=item["lang"]).results[:TOP]
+            top = [names.get(result.url, result.url) for result in results]
+            targets = set(item["answers"])
+            hit = bool(targets & set(top))
+            can_answer = bool(targets & existing)
+            answered += hit
+            answerable += can_answer
+            answerable_hits += hit and can_answer
+            if not hit:
+                misses.append((item, top, can_answer))
+            if args.verbose:
+                print(f"{'ok  ' if hit else 'MISS'} [{item['lang']}] {item['q']} → {', '.join(top) or '(nothing)'}")
+
+    total = len(questions)
+    share = answered / total
+    print(f"answered in the top {TOP}: {answered}/{total} = {share:.1%} (all questions)")
+    if answerable:
+        print(
+            f"answered in the top {TOP}: {answerable_hits}/{answerable} = {answerable_hits / answerable:.1%} "
+            "(questions whose answer exists in this content)"
+        )
+    for item, top, can_answer in misses:
+        note = "" if can_answer else "  (its answer is not in this content yet)"
+        wanted = " or ".join(item["answers"])
+        print(f"  miss [{item['lang']}] {item['q']}: wanted {wanted}; got {top or 'nothing'}{note}")
+    print(f"{'PASS' if share >= TARGET else 'MISS'}: target {TARGET:.0%} over all questions")
+    return 0 if share >= TARGET else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
