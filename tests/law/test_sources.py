@@ -119,3 +119,11 @@ def test_content_loaded_before_sources_existed_gets_them_on_the_next_load(capsys
     call_command("load_content")
     assert "mohrss-loss-report" in set(state.sources.values_list("slug", flat=True))
     assert "kept the edited version of cards:state" not in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_a_law_article_page_lists_the_procedures_that_cite_it(client):
+    html = client.get("/en/law/social-insurance-law/16/").content.decode()
+    cited_by = html[html.index('class="cited-by"') :]
+    assert "Step-by-step procedures" in cited_by
+    assert 'href="/en/card/procedures/draw-pension/"' in cited_by
