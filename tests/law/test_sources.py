@@ -127,3 +127,15 @@ def test_a_law_article_page_lists_the_procedures_that_cite_it(client):
     cited_by = html[html.index('class="cited-by"') :]
     assert "Step-by-step procedures" in cited_by
     assert 'href="/en/card/procedures/draw-pension/"' in cited_by
+
+
+@pytest.mark.django_db
+def test_the_sources_page_lists_every_source_by_strength(client):
+    html = client.get("/zh-hans/law/sources/").content.decode()
+    assert "本站回答的依据和来源" in html and "请您向12333或当地社保部门核实" in html
+    for source in Source.objects.all():
+        assert f'href="{source.url}"' in html, source.slug
+    assert html.index('id="sources-a"') < html.index('id="sources-b"') < html.index('id="sources-c"')
+    english = client.get("/en/law/sources/").content.decode()
+    assert "Where our answers come from" in english and "[C] third party" in english
+    assert 'href="/en/law/sources/"' in client.get("/en/law/").content.decode()
