@@ -2,7 +2,7 @@ from django.utils.translation import get_language
 from django.views.generic import ListView, TemplateView
 
 from .citations import citing_pages
-from .models import Law
+from .models import Law, Source
 from .selectors import law_article, law_with_chapters, neighbours
 from .structured_data import legislation
 
@@ -13,6 +13,20 @@ class LawListView(ListView):
 
     def get_queryset(self):
         return Law.objects.all()
+
+
+class SourceListView(TemplateView):
+    """Every source the answers cite besides the law texts, grouped by how far it can be trusted."""
+
+    template_name = "law/source_list.html"
+
+    def get_context_data(self, **kwargs):
+        sources = list(Source.objects.order_by("strength", "slug"))
+        groups = [
+            (strength, label, [source for source in sources if source.strength == strength])
+            for strength, label in Source.Strength.choices
+        ]
+        return super().get_context_data(groups=[group for group in groups if group[2]], **kwargs)
 
 
 class LawDetailView(TemplateView):

@@ -119,3 +119,23 @@ def test_content_loaded_before_sources_existed_gets_them_on_the_next_load(capsys
     call_command("load_content")
     assert "mohrss-loss-report" in set(state.sources.values_list("slug", flat=True))
     assert "kept the edited version of cards:state" not in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_a_law_article_page_lists_the_procedures_that_cite_it(client):
+    html = client.get("/en/law/social-insurance-law/16/").content.decode()
+    cited_by = html[html.index('class="cited-by"') :]
+    assert "Step-by-step procedures" in cited_by
+    assert 'href="/en/card/procedures/draw-pension/"' in cited_by
+
+
+@pytest.mark.django_db
+def test_the_sources_page_lists_every_source_by_strength(client):
+    html = client.get("/zh-hans/law/sources/").content.decode()
+    assert "本站回答的依据和来源" in html and "请您向12333或当地社保部门核实" in html
+    for source in Source.objects.all():
+        assert f'href="{source.url}"' in html, source.slug
+    assert html.index('id="sources-a"') < html.index('id="sources-b"') < html.index('id="sources-c"')
+    english = client.get("/en/law/sources/").content.decode()
+    assert "Where our answers come from" in english and "[C] third party" in english
+    assert 'href="/en/law/sources/"' in client.get("/en/law/").content.decode()
