@@ -77,6 +77,12 @@ http {{
             proxy_set_header Host $host:$server_port;
             # TLS would end here in production: tell the instances the visitor's request was HTTPS.
             proxy_set_header X-Forwarded-Proto https;
+            # The site takes request lines up to 8 kB (gunicorn's limit) and its redirects carry the query
+            # string on, so an answer's headers can be that long. nginx's default buffer for them is one
+            # memory page (4 kB): a longer one is a 502, and the instance counts as failed for 10 s, for
+            # every visitor (bench/fuzz.py --cluster found it).
+            proxy_buffer_size 16k;
+            proxy_buffers 8 16k;
             add_header X-Upstream $upstream_addr always;
         }}
     }}
@@ -180,6 +186,11 @@ class AdminForm(html.parser.HTMLParser):
 def nginx(workdir, port_a, port_b):
     tmp = workdir / "nginx"
     tmp.mkdir()
+    if os.geteuid() == 0:
+        # Started by root, nginx's workers run as an unprivileged user and must reach their temporary
+        # folders (request bodies over 16 kB go there): without this, such a post is nginx's own 500.
+        for folder in (workdir, tmp):
+            folder.chmod(0o711)
     port = support.free_port()
     config = tmp / "nginx.conf"
     config.write_text(NGINX_CONF.format(tmp=tmp, port=port, port_a=port_a, port_b=port_b))

@@ -519,8 +519,13 @@ class Target:
         return None, None
 
     def send(self, request):
-        """The status code of the answer to `request` (NO_ANSWER if the server closed without one)."""
-        return self.exchange(request)[0]
+        """The status code of the answer to `request` (NO_ANSWER if the server closed without one), and
+        whether a proxy in front (`--cluster`'s nginx, which marks what it passed on with X-Upstream)
+        answered it itself, without asking the site."""
+        status, received = self.exchange(request)
+        head = received.partition(b"\r\n\r\n")[0].lower()
+        by_proxy = b"\r\nserver: nginx" in head and b"\r\nx-upstream:" not in head
+        return status, by_proxy
 
     def exchange(self, request, read_all=False):
         data = request.raw(self.own)
@@ -553,6 +558,7 @@ class Target:
 class Report:
     results: list  # (request, status), in the generator's order
     seconds: float
+    by_proxy: set = field(default_factory=set)  # indexes of the answers a proxy gave without the site
 
     @property
     def statuses(self):
@@ -560,7 +566,16 @@ class Report:
 
     @property
     def server_errors(self):
-        return [(request, status) for request, status in self.results if status >= 500]
+        """The site's 5xx answers (a proxy's own are counted apart: see `proxy_errors`)."""
+        return [
+            (request, status)
+            for index, (request, status) in enumerate(self.results)
+            if status >= 500 and index not in self.by_proxy
+        ]
+
+    @property
+    def proxy_errors(self):
+        return Counter(status for index, (_, status) in enumerate(self.results) if index in self.by_proxy)
 
     def by_class(self):
         classes = Counter()
@@ -576,6 +591,11 @@ class Report:
             "status counts: "
             + ", ".join(f"{status or 'no answer'}: {n}" for status, n in sorted(self.statuses.items())),
         ]
+        if self.by_proxy:
+            lines.append(
+                "answered by the proxy itself, without the site: "
+                + ", ".join(f"{status}: {n}" for status, n in sorted(self.proxy_errors.items()))
+            )
         kinds = Counter(request.kind for request, _ in self.results)
         lines.append("requests by kind: " + ", ".join(f"{kind} {n}" for kind, n in sorted(kinds.items())))
         return "\n".join(lines)
@@ -592,8 +612,10 @@ def run(requests, base_url, concurrency=8, timeout=30.0):
     target = Target(base_url, timeout)
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        statuses = list(pool.map(target.send, requests))
-    return Report(list(zip(requests, statuses, strict=True)), time.monotonic() - started)
+        answers = list(pool.map(target.send, requests))
+    statuses = [status for status, _ in answers]
+    by_proxy = {index for index, (_, proxy) in enumerate(answers) if proxy}
+    return Report(list(zip(requests, statuses, strict=True)), time.monotonic() - started, by_proxy)
 
 
 # --- The command --------------------------------------------------------------------------------------
@@ -620,6 +642,14 @@ def main(argv=None):
 
     from bench import support
 
+    if args.cluster:
+        from bench import cluster
+
+        if support.postgres_server_url() is None or support.redis_url() is None:
+            sys.exit("--cluster needs PostgreSQL and Redis (DATABASE_URL / REDIS_URL, or the local ones).")
+        if not os.path.exists(cluster.NGINX):
+            sys.exit("--cluster needs nginx (`make bench-tools`, or Debian: apt-get install nginx-light).")
+
     with ExitStack() as stack:
         use_services = not args.sqlite
         site = support.Site(stack, "fuzz", use_postgres=use_services, use_redis=use_services)
@@ -628,10 +658,6 @@ def main(argv=None):
         site.prepare()
         servers = [site.serve("fuzz-a", workers=2, threads=4)]
         if args.cluster:
-            from bench import cluster
-
-            if support.postgres_server_url() is None or support.redis_url() is None:
-                sys.exit("--cluster needs PostgreSQL and Redis (DATABASE_URL / REDIS_URL, or the local ones).")
             servers.append(site.serve("fuzz-b", workers=2, threads=4))
             base_url = stack.enter_context(cluster.nginx(site.workdir, servers[0].port, servers[1].port))
             say(f"target: nginx at {base_url}, in front of :{servers[0].port} and :{servers[1].port}")
