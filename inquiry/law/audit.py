@@ -9,6 +9,8 @@ Apps that publish answers register a provider here (the arrows point one way: fa
 system check below runs the audit over them: `manage.py check`.
 """
 
+import os
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -98,11 +100,27 @@ def _tables_exist(using):
     return {LawArticle._meta.db_table, Source._meta.db_table} <= tables
 
 
+def _another_command_is_running():
+    """Whether this process is a management command other than `check` (migrate, runserver, …).
+
+    Every command runs the system checks first and refuses to go on after an error. An audit finding
+    is about content an editor fixes in the admin: it must not stop a deploy's `migrate`, a
+    `runserver` or a `load_content`. `manage.py check` (and the tests) report it.
+    """
+    program = sys.argv[0] if sys.argv else ""
+    command_line = os.path.basename(program) in ("manage.py", "django-admin") or program.endswith(
+        os.path.join("django", "__main__.py")
+    )
+    return command_line and len(sys.argv) > 1 and sys.argv[1] != "check"
+
+
 @checks.register("content")
 def content_audit(app_configs=None, databases=None, **kwargs):
     """The audit over the database's content. A database not migrated yet, or not reachable, is
     skipped: the check is about content, and `migrate` runs checks before it creates the tables."""
     if app_configs is not None and not any(config.label == "law" for config in app_configs):
+        return []
+    if _another_command_is_running():
         return []
     using = DEFAULT_DB_ALIAS
     try:

@@ -112,7 +112,7 @@ class Source(EditableContent):
         LAW = "law", _("law or regulation")
         OFFICIAL_NOTICE = "official_notice", _("official notice")
         OFFICIAL_PAGE = "official_page", _("official service page")
-        OTHER = "other", _("other (news, third party)")
+        OTHER = "other", _("news or other page")
 
     class Strength(models.TextChoices):
         LAW = "A", _("[A] law")

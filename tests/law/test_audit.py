@@ -112,3 +112,13 @@ def test_every_reachable_outcome_of_a_published_guide_is_audited():
 
     draft = make_flow("audit-draft-flow", {"q1": [("a", "@x"), ("b", "@y")]}, ["x", "y"], "q1", published=False)
     assert all(messages_about(outcome) == [] for outcome in Outcome.objects.filter(flow=draft))
+
+
+@pytest.mark.django_db
+def test_a_finding_never_stops_another_command(monkeypatch):
+    """migrate, runserver and load_content run the checks first: content must not block a deploy."""
+    article("audit-blocking")
+    monkeypatch.setattr("sys.argv", ["manage.py", "migrate"])
+    assert not [message for message in run_checks() if message.id == UNCITED]
+    monkeypatch.setattr("sys.argv", ["manage.py", "check"])
+    assert [message for message in run_checks() if message.id == UNCITED]
