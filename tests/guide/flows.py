@@ -7,6 +7,7 @@ from inquiry.guide.models import Choice, Flow, Outcome, Question
 
 MAIN = "what-happened-to-my-money"
 SECOND = "can-i-take-money-out"
+THIRD = "my-card-does-not-work"
 
 
 def graph(first, questions, outcomes, slug="test-flow"):
@@ -113,6 +114,24 @@ EXPECTED_PATHS = {
             ("payment-kind", "not-sure"),
         ): "benefit-not-arrived",
         (("money-source", "payment-not-arrived"), ("payment-account-activated", "no")): "payment-not-activated",
+        (
+            ("money-source", "payment-not-arrived"),
+            ("payment-account-activated", "no-cannot-go"),
+        ): "activate-cannot-go-in-person",
+        (
+            ("money-source", "payment-not-arrived"),
+            ("payment-account-activated", "no-away-from-home"),
+        ): "activate-away-from-home",
+        (
+            ("money-source", "payment-not-arrived"),
+            ("payment-account-activated", "yes"),
+            ("payment-kind", "unemployment"),
+        ): "unemployment-benefit-not-arrived",
+        (
+            ("money-source", "payment-not-arrived"),
+            ("payment-account-activated", "yes"),
+            ("payment-kind", "subsidy"),
+        ): "subsidy-not-arrived",
         (("money-source", "payment-not-arrived"), ("payment-account-activated", "not-sure")): "check-activation",
         (
             ("money-source", "card-lost-or-damaged"),
@@ -148,6 +167,27 @@ EXPECTED_PATHS = {
         (("which-money", "pension-account"), ("pension-situation", "insured-person-died")): "pension-inherit",
         (("which-money", "medical-account"),): "medical-not-cash",
         (("which-money", "not-sure"),): "which-money-explained",
+    },
+    THIRD: {
+        (("what-fails", "services"), ("card-status", "sealed")): "card-sealed",
+        (("what-fails", "services"), ("card-status", "reported-lost")): "card-reported-lost",
+        (("what-fails", "services"), ("card-status", "cancelled")): "card-cancelled",
+        (("what-fails", "services"), ("card-status", "normal")): "status-normal-still-fails",
+        (("what-fails", "services"), ("card-status", "not-sure")): "check-status-first",
+        (("what-fails", "password"), ("where-password", "bank")): "bank-password-locked",
+        (("what-fails", "password"), ("where-password", "social-insurance")): "social-insurance-password-locked",
+        (("what-fails", "password"), ("where-password", "e-card")): "which-password",
+        (("what-fails", "password"), ("where-password", "not-sure")): "which-password",
+        (("what-fails", "bank"), ("bank-activated", "yes")): "bank-active-still-fails",
+        (("what-fails", "bank"), ("bank-activated", "no")): "bank-not-activated",
+        (("what-fails", "bank"), ("bank-activated", "not-sure")): "bank-not-activated",
+        (("what-fails", "expired"),): "card-expired",
+        (("what-fails", "several-cards"),): "several-cards",
+        (("what-fails", "e-card"), ("physical-card", "normal")): "e-card-check-app",
+        (("what-fails", "e-card"), ("physical-card", "reported-lost")): "card-reported-lost",
+        (("what-fails", "e-card"), ("physical-card", "cancelled")): "card-cancelled",
+        (("what-fails", "e-card"), ("physical-card", "not-sure")): "check-status-first",
+        (("what-fails", "not-sure"),): "check-status-first",
     },
 }
 
