@@ -666,6 +666,12 @@ def main(argv=None):
             say(f"target: gunicorn at {base_url} (production settings)")
         code = report(run(requests, base_url, args.concurrency), base_url)
         time.sleep(0.5)  # the access log line is written after the answer
+        if args.cluster:
+            # nginx takes an instance out of rotation (for everyone) after a failed exchange with it.
+            errors = (site.workdir / "nginx" / "nginx-error.log").read_text(errors="replace")
+            disabled = errors.count("upstream server temporarily disabled")
+            say(f"nginx: an instance taken out of rotation {disabled} times, {errors.count('[crit]')} critical errors")
+            code = code or int(bool(disabled))
         for server in servers:
             log = server.log_path.read_text(errors="replace")
             tracebacks = log.count("Traceback")
@@ -682,7 +688,8 @@ def report(result, base_url):
     if result.server_errors:
         say(result.failures())
         return 1
-    say("no answer of 5xx")
+    proxy = sum(n for status, n in result.proxy_errors.items() if status >= 500)
+    say("no answer of 5xx from the site" + (f" ({proxy} from the proxy itself, listed above)" if proxy else ""))
     return 0
 
 

@@ -72,6 +72,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Reads a request body the site did not, so the load balancer can reuse the connection (see there).
+    "inquiry.core.middleware.UnreadBodyMiddleware",
     # Answers load balancers' /healthz probes (by IP, plain HTTP) before host checks and the HTTPS redirect.
     "inquiry.core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",

@@ -8,6 +8,7 @@ over raw sockets. A Host header that is not allowed gets the 400 page on every p
 
 import re
 import secrets
+import socket
 
 import pytest
 
@@ -134,3 +135,39 @@ def test_in_process_a_malformed_host_is_a_400_and_an_odd_path_a_404(client, db):
     assert client.get("/faq/", HTTP_HOST="[::1").status_code == 400
     assert client.get(ISSUE_PATH.decode()).status_code == 404
     assert client.get("/zh-hans//a[b/").status_code == 404
+
+
+def read_answer(sock, buffered=b""):
+    """One answer (with a Content-Length) from a keep-alive connection: (status, the bytes after it)."""
+    data = buffered
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        assert chunk, "the server closed the connection"
+        data += chunk
+    head, _, rest = data.partition(b"\r\n\r\n")
+    length = int(re.search(rb"(?i)\r\ncontent-length: *(\d+)", head).group(1))
+    while len(rest) < length:
+        chunk = sock.recv(65536)
+        assert chunk, "the server closed the connection"
+        rest += chunk
+    return int(head.split()[1]), rest[length:]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("size", [100_000, 1_000_000])
+def test_a_refused_post_leaves_the_connection_usable_for_the_next_request(target, size):
+    # A load balancer reuses its connections to the site. A post refused without reading its body must
+    # not make gunicorn close the connection under the balancer's next request.
+    with socket.create_connection((target.host, target.port), timeout=15) as sock:
+        sock.sendall(
+            b"POST /en/feedback/guide/999999/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Forwarded-Proto: https\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n" % size + b"x" * size
+        )
+        status, rest = read_answer(sock)
+        assert status == 403  # refused for its missing CSRF token, before any view reads the body
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        while b"\r\n" not in rest:
+            chunk = sock.recv(65536)
+            assert chunk, "the server closed the connection"
+            rest += chunk
+        assert rest.startswith(b"HTTP/1.1 200 ")
