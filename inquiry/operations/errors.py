@@ -23,9 +23,16 @@ def init_sentry(dsn, *, environment, release=None, traces_sample_rate=0.0, **opt
         environment=environment,
         release=release or None,
         integrations=[DjangoIntegration()],
-        send_default_pii=False,
-        include_local_variables=False,  # a frame's variables can hold the request and its form
-        max_request_body_size="never",
+        # Collect nothing about the visitor: no user, cookies, query parameters, bodies, SQL values or
+        # frame variables (a frame's variables can hold the request and its form).
+        data_collection={
+            "user_info": False,
+            "cookies": {"mode": "off"},
+            "url_query_params": {"mode": "off"},
+            "http_bodies": [],
+            "database_query_data": False,
+            "stack_frame_variables": False,
+        },
         traces_sample_rate=traces_sample_rate,
         before_send=scrub_event,
         before_send_transaction=scrub_event,

@@ -10,6 +10,17 @@ JSON_FIELDS = "%(levelname)s %(name)s %(message)s"
 JSON_RENAMES = {"levelname": "level", "name": "logger"}
 
 
+class HideQueryString:
+    """Django's request loggers pass the request object along; a JSON line would show its repr, query
+    string included (which may hold what a visitor typed). Keep the method and path only."""
+
+    def filter(self, record):
+        request = getattr(record, "request", None)
+        if request is not None and hasattr(request, "path"):
+            record.request = f"{getattr(request, 'method', '')} {request.path}".strip()
+        return True
+
+
 def formatter(log_format):
     if log_format == "json":
         return {
@@ -28,7 +39,10 @@ def logging_config(log_format="plain", level="INFO"):
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"site": formatter(log_format)},
-        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "site"}},
+        "filters": {"hide_query_string": {"()": HideQueryString}},
+        "handlers": {
+            "console": {"class": "logging.StreamHandler", "formatter": "site", "filters": ["hide_query_string"]}
+        },
         "root": {"handlers": ["console"], "level": level},
         "loggers": {
             "django.db.backends": {"level": "WARNING"},
