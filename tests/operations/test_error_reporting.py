@@ -12,6 +12,8 @@ from wsgiref.util import setup_testing_defaults
 import pytest
 import sentry_sdk
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from sentry_sdk.transport import Transport
 
 from inquiry.operations.errors import init_sentry
@@ -58,9 +60,16 @@ def post_through_wsgi(path, query, form, headers):
     setup_testing_defaults(environ)
     environ["HTTP_HOST"] = "testserver"
     statuses = []
-    result = WSGIHandler()(environ, lambda status, response_headers, exc_info=None: statuses.append(status))
-    b"".join(result)
-    result.close()
+    # As Django's test client does: keep the test's database connection (and its transaction) open.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        result = WSGIHandler()(environ, lambda status, response_headers, exc_info=None: statuses.append(status))
+        b"".join(result)
+        result.close()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     return statuses[0]
 
 
