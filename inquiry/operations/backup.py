@@ -20,9 +20,14 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.management.color import no_style
+from django.core.serializers.base import deserialize_fk_value, deserialize_m2m_values
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 from django.db.migrations.recorder import MigrationRecorder
+from django.db.models import Model
+
+from inquiry.core.generation import one_change
+from inquiry.search.services import rebuild_index
 
 FORMAT = "socsec-backup"
 VERSION = 1
@@ -207,7 +212,8 @@ def restore_backup(document, *, replace=False, using=DEFAULT_DB_ALIAS):
     counts = Counter()
     # Natural keys are looked up through ContentType's per-process cache: make sure it is this database's.
     ContentType.objects.clear_cache()
-    with transaction.atomic(using=using):
+    # One generation bump for the whole restore (at the end, and again after the commit), not one per row.
+    with transaction.atomic(using=using), one_change(using=using):
         # Raw deletes: no signals (no history records of the deletion, no index updates) and no cascades
         # to rows outside the backup. Constraints are checked at the end, once everything is in.
         with connection.constraint_checks_disabled():
@@ -217,12 +223,12 @@ def restore_backup(document, *, replace=False, using=DEFAULT_DB_ALIAS):
             for restored in serializers.deserialize(
                 "python", document["objects"], using=using, handle_forward_references=True
             ):
-                restored.save(using=using)
-                if restored.deferred_fields:  # a reference to a row further down the file
+                _insert(restored, using)
+                if restored.deferred_fields:  # a natural key naming a row further down the file
                     waiting.append(restored)
                 counts[restored.object._meta.label] += 1
             for restored in waiting:
-                restored.save_deferred_fields(using=using)
+                _insert_deferred(restored, using)
         connection.check_constraints(table_names=[model._meta.db_table for model in _tables_of(models)])
         # Rows kept their primary keys: start each table's sequence after the highest one (PostgreSQL).
         statements = connection.ops.sequence_reset_sql(no_style(), _tables_of(models))
@@ -230,14 +236,44 @@ def restore_backup(document, *, replace=False, using=DEFAULT_DB_ALIAS):
             with connection.cursor() as cursor:
                 for statement in statements:
                     cursor.execute(statement)
-        _rebuild_derived_data(using)
+        # The search index from the restored content, in the same transaction.
+        rebuild_index()
     return dict(counts)
 
 
-def _rebuild_derived_data(using):
-    """The search index from the restored content, in the same transaction; then retire cached pages."""
-    from inquiry.core.generation import content_changed
-    from inquiry.search.services import rebuild_index
+def _insert(restored, using):
+    """Insert a deserialized row and its many-to-many links as they are, sending no signal that
+    would write more rows (history records of the links, say: they are in the backup already).
 
-    rebuild_index()
-    content_changed(using=using)
+    `save_base(raw=True)` is what loaddata uses: the row's own values, no auto_now, and receivers are
+    told it is raw (the search index and django-simple-history then skip it). The tables were emptied
+    first, so each row is an INSERT without a prior UPDATE attempt. Links go straight into their
+    tables: setting them through the relation would send m2m_changed, which history answers with a
+    new version.
+    """
+    Model.save_base(restored.object, using=using, raw=True, force_insert=True)
+    for name, target_ids in (restored.m2m_data or {}).items():
+        _insert_links(restored.object, name, target_ids, using)
+
+
+def _insert_links(instance, name, target_ids, using):
+    field = instance._meta.get_field(name)
+    through = field.remote_field.through
+    source = through._meta.get_field(field.m2m_field_name()).attname
+    target = through._meta.get_field(field.m2m_reverse_field_name()).attname
+    through._base_manager.using(using).bulk_create(
+        [through(**{source: instance.pk, target: target_id}) for target_id in target_ids]
+    )
+
+
+def _insert_deferred(restored, using):
+    instance = restored.object
+    changed = []
+    for field, value in restored.deferred_fields.items():
+        if field.many_to_many:
+            _insert_links(instance, field.name, deserialize_m2m_values(field, value, using, False), using)
+        else:
+            setattr(instance, field.attname, deserialize_fk_value(field, value, using, False))
+            changed.append(field.attname)
+    if changed:
+        Model.save_base(instance, using=using, raw=True, update_fields=changed)
