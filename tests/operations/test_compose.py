@@ -201,6 +201,9 @@ def test_nginx_balances_the_app_service_and_hides_metrics(compose):
     assert re.search(r"location = /metrics \{\s*return 404;", proxy)
     assert "proxy_pass http://socsec;" in proxy
     assert "$query_string" not in conf and "$request " not in conf and "$remote_addr" not in conf
+    # `make cluster` runs nginx with these same rules (the live proof of this topology).
+    cluster = (REPO / "bench" / "cluster.py").read_text()
+    assert 'support.REPO / "deploy" / "nginx-proxy.conf"' in cluster and "include {proxy_rules};" in cluster
 
 
 @pytest.mark.skipif(not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()), reason="needs nginx")
