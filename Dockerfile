@@ -13,7 +13,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# An unprivileged user owns nothing but var/ (SQLite and the file cache, when no DATABASE_URL/REDIS_URL).
+# An unprivileged user owns nothing but var/ (SQLite and the file cache, when no DATABASE_URL/REDIS_URL;
+# var/backups is where compose.yaml mounts the backups volume).
 RUN groupadd --system --gid 10001 socsec \
     && useradd --system --uid 10001 --gid socsec --home-dir /app --no-create-home --shell /usr/sbin/nologin socsec
 
@@ -33,8 +34,8 @@ COPY locale ./locale
 RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(64))')" ALLOWED_HOSTS=build \
         python manage.py collectstatic --noinput --verbosity 1 \
     && python -m compileall -q socsec inquiry \
-    && mkdir -p /app/var \
-    && chown socsec:socsec /app/var
+    && mkdir -p /app/var/backups \
+    && chown -R socsec:socsec /app/var
 
 # Names this release in every cached page's key, so a rolling deploy never serves the old release's pages.
 ARG SOCSEC_RELEASE=""

@@ -15,7 +15,7 @@ VNU_VERSION ?= 26.9.27
 VNU_DIR ?= .tools/vnu
 VNU_JAR := $(VNU_DIR)/node_modules/vnu-jar/build/dist/vnu.jar
 
-.PHONY: run test setup setup-dev migrate content laws browser vnu lint bench-tools bench bench-search cluster clean distclean
+.PHONY: run test setup setup-dev migrate content laws browser vnu lint bench-tools bench bench-search cluster backup clean distclean
 
 $(VENV)/.runtime: requirements.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed (python3.11, python3.12 or python3.13 on PATH)."; exit 1; }
@@ -109,6 +109,13 @@ cluster: setup-dev bench-tools
 
 bench-search: setup-dev
 	$(PY) bench/search.py
+
+# A backup of everything people made (docs/operations.md, "Backups"), checked as soon as it is written.
+BACKUP_DIR ?= var/backups
+backup: setup
+	@mkdir -p $(BACKUP_DIR)
+	@file="$(BACKUP_DIR)/socsec-$$(date +%Y%m%d-%H%M%S).json.gz"; \
+		$(PY) manage.py backup_content "$$file" && $(PY) manage.py backup_content --check "$$file"
 
 # `clean` keeps var/ (the SQLite database with every edit and account); `distclean` removes it too.
 clean:

@@ -12,6 +12,9 @@
    exists on this branch; otherwise home, questions, an article, the law and the card pages), and
    checks that a page cached by one instance is served from the shared cache by the other.
 4. Saves an edit in the admin of instance A and reads it at once from instance B and through nginx.
+5. Reads each instance's Prometheus metrics (its workers added up) and checks nginx hides /metrics.
+
+nginx's proxying rules are the shipped ones (deploy/nginx-proxy.conf, which compose.yaml's nginx uses).
 
 Prints every check; exits 1 if any fails. Needs PostgreSQL, Redis and nginx on this machine.
 """
@@ -37,6 +40,9 @@ from bench import support  # noqa: E402
 from bench.support import say  # noqa: E402
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+PROXY_RULES = support.REPO / "deploy" / "nginx-proxy.conf"
+# Both instances export metrics, as an operator would turn them on (docs/operations.md).
+INSTANCE_ENV = {"METRICS_ENABLED": "1", "METRICS_ALLOWED_IPS": "127.0.0.1"}
 SEED = "/en/faq/accidentally-put-money-on-card/"
 FALLBACK_JOURNEY = [
     "/zh-hans/",
@@ -70,21 +76,11 @@ http {{
     }}
     server {{
         listen 127.0.0.1:{port};
-        location / {{
-            proxy_pass http://socsec;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            proxy_set_header Host $host:$server_port;
-            # TLS would end here in production: tell the instances the visitor's request was HTTPS.
-            proxy_set_header X-Forwarded-Proto https;
-            # The site takes request lines up to 8 kB (gunicorn's limit) and its redirects carry the query
-            # string on, so an answer's headers can be that long. nginx's default buffer for them is one
-            # memory page (4 kB): a longer one is a 502, and the instance counts as failed for 10 s, for
-            # every visitor (bench/fuzz.py --cluster found it).
-            proxy_buffer_size 16k;
-            proxy_buffers 8 16k;
-            add_header X-Upstream $upstream_addr always;
-        }}
+        add_header X-Upstream $upstream_addr always;
+        # TLS would end here in production: tell the instances the visitor's request was HTTPS.
+        set $socsec_scheme https;
+        # The shipped proxying rules, as compose.yaml's nginx uses them (deploy/nginx.conf includes it).
+        include {proxy_rules};
     }}
 }}
 """
@@ -193,7 +189,7 @@ def nginx(workdir, port_a, port_b):
             folder.chmod(0o711)
     port = support.free_port()
     config = tmp / "nginx.conf"
-    config.write_text(NGINX_CONF.format(tmp=tmp, port=port, port_a=port_a, port_b=port_b))
+    config.write_text(NGINX_CONF.format(tmp=tmp, port=port, port_a=port_a, port_b=port_b, proxy_rules=PROXY_RULES))
     test = subprocess.run(
         [NGINX, "-t", "-c", str(config), "-p", str(tmp), "-e", str(tmp / "nginx-error.log")],
         capture_output=True,
@@ -257,8 +253,8 @@ def run(checks, stack):
     )
     say("prepared: collectstatic, migrate, load_content, import_law, createsuperuser")
 
-    a = site.serve("instance-a", workers=2, threads=4)
-    b = site.serve("instance-b", workers=2, threads=4)
+    a = site.serve("instance-a", env=INSTANCE_ENV, workers=2, threads=4)
+    b = site.serve("instance-b", env=INSTANCE_ENV, workers=2, threads=4)
     name_of = {f"127.0.0.1:{a.port}": "A", f"127.0.0.1:{b.port}": "B"}
     balancer = stack.enter_context(nginx(site.workdir, a.port, b.port))
     say(f"instance A on :{a.port}, instance B on :{b.port}, nginx on :{balancer.rpartition(':')[2]} (round robin)\n")
@@ -331,6 +327,23 @@ def run(checks, stack):
         "nginx shows it too, from both instances: "
         + ", ".join(name_of.get(page[1].get("X-Upstream", ""), "?") for page in through),
     )
+    # 4. Metrics: each instance adds up its workers' counters for Prometheus; nginx never shows them.
+    say("\nmetrics:")
+    checks.check(
+        support.fetch(balancer + "/metrics")[0] == 404, "nginx answers /metrics with 404 (deploy/nginx-proxy.conf)"
+    )
+    hits = 0.0
+    for server in (a, b):
+        status, _, text = support.fetch(server.url("/metrics"))
+        samples = [line.rsplit(" ", 1) for line in text.splitlines() if line.startswith("socsec_")]
+        answered = sum(float(value) for name, value in samples if name.startswith("socsec_http_requests_total{"))
+        hits += sum(float(value) for name, value in samples if name == 'socsec_page_cache_requests_total{result="hit"}')
+        checks.check(
+            status == 200 and answered >= 1,
+            f"instance {server.name[-1].upper()} /metrics: {status}, {answered:.0f} requests counted over its workers",
+        )
+    checks.check(hits >= 1, f"page-cache hits counted: {hits:.0f}")
+
     for server in (a, b):
         log = server.log_path.read_text()
         checks.check("Traceback" not in log and '" 5' not in log, f"instance {server.name[-1].upper()} logged no error")

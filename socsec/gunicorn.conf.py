@@ -62,3 +62,43 @@ control_socket_disable = True
 
 # X-Forwarded-Proto is trusted from the addresses in FORWARDED_ALLOW_IPS (gunicorn reads it; default
 # loopback). Set it to the load balancer's address so Django sees HTTPS requests as HTTPS.
+
+# LOG_FORMAT=json: gunicorn's own messages as JSON lines too, and no text access log; Django writes the
+# request line instead (inquiry/operations/middleware.py), with the same fields and the same privacy.
+if os.environ.get("LOG_FORMAT", "plain").strip().lower() == "json":
+    import sys
+
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    from inquiry.operations.logs import gunicorn_logconfig
+
+    accesslog = None
+    logconfig_dict = gunicorn_logconfig("json")
+
+# Metrics with several workers: prometheus-client's multiprocess mode keeps each worker's values in files
+# in one folder, which /metrics adds up. The folder is this instance's own and starts empty; a worker
+# that exits is marked dead so its live-only values go. Set before the workers start (they inherit it).
+if os.environ.get("METRICS_ENABLED", "").strip().lower() in {"1", "true", "yes", "on"}:
+    import tempfile
+
+    _own_metrics_dir = not os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if _own_metrics_dir:
+        base = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 - private mkdtemp folder
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="socsec-metrics-", dir=base)
+
+    def on_starting(server):
+        folder = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+        os.makedirs(folder, exist_ok=True)
+        for name in os.listdir(folder):  # values from a previous run of this instance
+            if name.endswith(".db"):
+                os.remove(os.path.join(folder, name))
+
+    def child_exit(server, worker):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
+
+    def on_exit(server):
+        if _own_metrics_dir:
+            import shutil
+
+            shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)

@@ -69,9 +69,12 @@ INSTALLED_APPS = [
     "inquiry.guide",
     "inquiry.search",
     "inquiry.feedback",
+    "inquiry.operations",
 ]
 
 MIDDLEWARE = [
+    # Outermost: the request log line and metrics see every request (cached pages too); answers /metrics.
+    "inquiry.operations.middleware.ObservabilityMiddleware",
     # Reads a request body the site did not, so the load balancer can reuse the connection (see there).
     "inquiry.core.middleware.UnreadBodyMiddleware",
     # Answers load balancers' /healthz probes (by IP, plain HTTP) before host checks and the HTTPS redirect.
@@ -247,27 +250,6 @@ SOCSEC_REVIEW_AFTER_MONTHS = int(os.environ.get("SOCSEC_REVIEW_AFTER_MONTHS", "1
 # visitor connects directly. Used to tell visitors apart for the feedback rate limit (never stored).
 SOCSEC_TRUSTED_PROXY_COUNT = int(os.environ.get("SOCSEC_TRUSTED_PROXY_COUNT", "0"))
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "filters": {"suspicious_request_line": {"()": "inquiry.core.logs.SuspiciousRequestLine"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        # gunicorn's access log already has one line per request, 4xx included; Django's own "Not Found"
-        # warnings would add a second. Errors (5xx) are still logged, with their traceback.
-        "django.request": {"level": "ERROR"},
-        # Requests Django refuses as suspicious (scanners send made-up Host headers all day) are answered
-        # 400: one warning line each, without the traceback Django would log (inquiry/core/logs.py).
-        **{
-            f"django.security.{name}": {"level": "WARNING", "filters": ["suspicious_request_line"]}
-            for name in ("DisallowedHost", "RequestDataTooBig", "TooManyFieldsSent", "TooManyFilesSent")
-        },
-    },
-}
-
 # Outside production, WhiteNoise serves straight from the source folders (no collectstatic needed).
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
@@ -344,3 +326,32 @@ SOCSEC_CSP_ADMIN_ALLOWANCES = {
 # --- Serving ---------------------------------------------------------------------------------------
 # bench/http.py measures against /bench/baseline, mounted only when this is set.
 SOCSEC_BENCH_VIEWS = env_bool("SOCSEC_BENCH_VIEWS", default=False)
+
+# --- Operations: logs, error reporting, metrics (see docs/operations.md) ----------------------------
+from inquiry.operations.logs import logging_config  # noqa: E402 - kept next to the settings it builds
+
+# plain: one text line per record; json: one JSON object per line (python-json-logger), and then a
+# request line per request from Django (gunicorn's text access log is turned off in gunicorn.conf.py).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain").strip().lower()
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured("LOG_FORMAT must be plain or json.")
+LOGGING = logging_config(LOG_FORMAT, os.environ.get("LOG_LEVEL", "INFO"))
+SOCSEC_REQUEST_LOG = LOG_FORMAT == "json"
+
+# Sentry: off unless SENTRY_DSN is set. No query strings, form contents, cookies or personal data are
+# sent (inquiry/operations/errors.py).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
+if SENTRY_DSN:
+    from inquiry.operations.errors import init_sentry  # noqa: E402
+
+    init_sentry(
+        SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", DJANGO_ENV),
+        release=os.environ.get("SOCSEC_RELEASE", ""),
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )
+
+# Prometheus metrics at /metrics: off by default; only the listed addresses or networks may read them
+# (everyone else gets 404). With several gunicorn workers, gunicorn.conf.py sets PROMETHEUS_MULTIPROC_DIR.
+METRICS_ENABLED = env_bool("METRICS_ENABLED", default=False)
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", "127.0.0.1,::1")

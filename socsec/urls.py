@@ -6,12 +6,15 @@ from django.urls import include, path
 
 from inquiry.core import views as core_views
 from inquiry.faq.views import HomeView
+from inquiry.operations.metrics import metrics_view
 
 from .sitemaps import SITEMAPS
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),
+    # Answered by ObservabilityMiddleware before host checks; routed here too, so it has a URL name.
+    path("metrics", metrics_view, name="metrics"),
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
 ]

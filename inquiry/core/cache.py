@@ -17,6 +17,8 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from .faults import cache_failed
+
 logger = logging.getLogger(__name__)
 
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
@@ -37,6 +39,7 @@ class _Breaker:
         return time.monotonic() < self.open_until
 
     def trip(self, location, error):
+        cache_failed.send(sender=ResilientRedisCache, error=error)
         now = time.monotonic()
         with self.lock:
             self.open_until = now + self.retry_after
@@ -108,6 +111,7 @@ class ResilientRedisCache(RedisCache):
             return default
         except RedisError as error:
             # Any other Redis failure (out of memory, a read-only replica): a miss, and say so.
+            cache_failed.send(sender=ResilientRedisCache, error=error)
             logger.warning("Cache operation failed (%s: %s); treated as a miss", type(error).__name__, error)
             return default
 

@@ -1,6 +1,7 @@
-"""Telling "the database is unreachable" apart from a bug."""
+"""Telling "the database is unreachable" apart from a bug, and saying so to whoever counts failures."""
 
 from django.db import InterfaceError, OperationalError
+from django.dispatch import Signal
 
 try:  # PostgreSQL's connection pool; absent when only SQLite is installed.
     from psycopg_pool import PoolTimeout
@@ -8,6 +9,12 @@ except ImportError:  # pragma: no cover - psycopg[pool] is in requirements.txt
     PoolTimeout = OperationalError
 
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeout)
+
+# Sent when a request finds the database unreachable (sender: the place, e.g. "page" or "healthz") and
+# when a cache operation fails (sender: the cache backend's class). The site handles both on its own;
+# these are for monitoring (inquiry.operations counts them), which core must not import.
+database_failed = Signal()
+cache_failed = Signal()
 
 
 def is_database_unavailable(exception):

@@ -17,8 +17,10 @@ published for 09:00 shows at 09:00 without a scheduler.
 
 import datetime
 import logging
+import threading
 import time
 import uuid
+from contextlib import contextmanager
 
 from django.apps import apps
 from django.core.cache import cache
@@ -36,6 +38,7 @@ COLD_START_RECHECK = 60  # seconds
 GENERATION_TIMEOUT = 60 * 60 * 24 * 30
 
 _tracked = set()
+_batch = threading.local()
 
 
 def current_generation():
@@ -79,6 +82,22 @@ def content_changed(using=DEFAULT_DB_ALIAS):
         transaction.on_commit(bump_generation, using=using, robust=True)
 
 
+@contextmanager
+def one_change(using=DEFAULT_DB_ALIAS):
+    """Many writes, one bump: inside, saves and deletes of tracked models do not bump the generation
+    each (a restore writes thousands of rows, and each bump reads the publication schedule); leaving
+    the block normally bumps it once, as `content_changed` does. An exception leaves it alone: the
+    transaction the writes were in rolls back."""
+    depth = getattr(_batch, "depth", 0)
+    _batch.depth = depth + 1
+    try:
+        yield
+    finally:
+        _batch.depth = depth
+    if depth == 0:
+        content_changed(using=using)
+
+
 def track_content_model(model):
     """Bump the generation on every save, delete and many-to-many change of `model`."""
     if model in _tracked:
@@ -107,11 +126,12 @@ def tracked_models():
 
 
 def _on_save_or_delete(sender, using=DEFAULT_DB_ALIAS, **kwargs):
-    content_changed(using=using)
+    if not getattr(_batch, "depth", 0):
+        content_changed(using=using)
 
 
 def _on_m2m_changed(sender, action, using=DEFAULT_DB_ALIAS, **kwargs):
-    if action in ("post_add", "post_remove", "post_clear"):
+    if action in ("post_add", "post_remove", "post_clear") and not getattr(_batch, "depth", 0):
         content_changed(using=using)
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from .context_processors import NATIVE_NAMES, html_lang, same_page_in
-from .faults import is_database_unavailable
+from .faults import database_failed, is_database_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +32,7 @@ def healthz(request):
             cursor.fetchone()
     except Exception:  # noqa: BLE001 - any failure to reach the database means "not ready"
         status["database"] = "unavailable"
+        database_failed.send(sender="healthz")
     status["database_ms"] = round((time.perf_counter() - started) * 1000, 1)
     started = time.perf_counter()
     status["cache"] = "ok" if _cache_answers() else "unavailable"
@@ -144,6 +145,7 @@ def bad_request(request, exception=None):
 
 def service_unavailable(request):
     """503 in the site's look, with Retry-After. Renders without the database."""
+    database_failed.send(sender="page")
     try:
         content = loader.render_to_string("503.html", {"retry_after_minutes": 1}, request=request)
     except Exception:  # noqa: BLE001 - the page must come out even if the site's templates cannot render

@@ -1,0 +1,83 @@
+"""The LOGGING setting: plain text lines (the default) or one JSON object per line (LOG_FORMAT=json).
+
+Imported by socsec/settings.py and socsec/gunicorn.conf.py, so it imports nothing from Django's apps.
+The JSON lines come from python-json-logger: every record has time, level, logger and message, plus
+the fields a caller passed in `extra` (the request log's method, path, status, duration, cache), and
+an exception's traceback in `exc_info`.
+"""
+
+JSON_FIELDS = "%(levelname)s %(name)s %(message)s"
+JSON_RENAMES = {"levelname": "level", "name": "logger"}
+
+
+class HideQueryString:
+    """Django's request loggers pass the request object along; a JSON line would show its repr, query
+    string included (which may hold what a visitor typed). Keep the method and path only."""
+
+    def filter(self, record):
+        request = getattr(record, "request", None)
+        if request is not None and hasattr(request, "path"):
+            record.request = f"{getattr(request, 'method', '')} {request.path}".strip()
+        return True
+
+
+def formatter(log_format):
+    if log_format == "json":
+        return {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": JSON_FIELDS,
+            "rename_fields": JSON_RENAMES,
+            # "time": ISO 8601 in UTC with microseconds, whatever TIME_ZONE says, so lines from every
+            # process and server sort together.
+            "timestamp": "time",
+        }
+    return {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+
+
+def logging_config(log_format="plain", level="INFO"):
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"site": formatter(log_format)},
+        "filters": {
+            "hide_query_string": {"()": HideQueryString},
+            "suspicious_request_line": {"()": "inquiry.core.logs.SuspiciousRequestLine"},
+        },
+        "handlers": {
+            "console": {"class": "logging.StreamHandler", "formatter": "site", "filters": ["hide_query_string"]}
+        },
+        "root": {"handlers": ["console"], "level": level},
+        "loggers": {
+            "django.db.backends": {"level": "WARNING"},
+            # gunicorn's access log (or, with LOG_FORMAT=json, socsec.request) already has one line per
+            # request, 4xx included; Django's own "Not Found" warnings would add a second. Errors (5xx)
+            # are still logged, with their traceback.
+            "django.request": {"level": "ERROR"},
+            # Requests Django refuses as suspicious (scanners send made-up Host headers all day) are answered
+            # 400: one warning line each, without the traceback Django would log (inquiry/core/logs.py).
+            **{
+                f"django.security.{name}": {"level": "WARNING", "filters": ["suspicious_request_line"]}
+                for name in ("DisallowedHost", "RequestDataTooBig", "TooManyFieldsSent", "TooManyFilesSent")
+            },
+            # The request line is written only with LOG_FORMAT=json (see settings.SOCSEC_REQUEST_LOG).
+            "socsec.request": {"level": "INFO"},
+        },
+    }
+
+
+def gunicorn_logconfig(log_format):
+    """gunicorn's own log (start, stop, worker timeouts) in the same format, for logconfig_dict."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"generic": formatter(log_format)},
+        "handlers": {
+            "error_console": {"class": "logging.StreamHandler", "formatter": "generic", "stream": "ext://sys.stderr"}
+        },
+        # gunicorn's default root handler is its plain "console"; Django sets the root's up in each worker.
+        "root": {"level": "INFO", "handlers": []},
+        "loggers": {
+            "gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False},
+            "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": False},
+        },
+    }
