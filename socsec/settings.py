@@ -220,6 +220,16 @@ MODELTRANSLATION_DEFAULT_LANGUAGE = "zh-hans"
 MODELTRANSLATION_LANGUAGES = ("zh-hans", "en")
 # An English page with a missing English text shows the Chinese rather than nothing.
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("zh-hans",), "zh-hans": ()}
+# The admin names a translated field's language by its own name ("标题 (中文)", "Title (English)"), as the
+# language switcher does, not by its code ("[zh-hans]"). Called lazily, when the label is shown.
+_LANGUAGE_OWN_NAMES = {"zh-hans": "中文", "en": "English"}
+
+
+def _localized_verbose_name(verbose_name, language):
+    return f"{verbose_name} ({_LANGUAGE_OWN_NAMES.get(language, language)})"
+
+
+MODELTRANSLATION_BUILD_LOCALIZED_VERBOSE_NAME = _localized_verbose_name
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))

@@ -215,3 +215,12 @@ def admin_session(site, language):
     answer = session.post(url, {"csrfmiddlewaretoken": token, "username": ADMIN_USERNAME, "password": ADMIN_PASSWORD})
     assert answer.status == 200 and 'id="login-form"' not in answer.body, "could not sign in to the admin"
     return session
+
+
+def open_legal_basis(page):
+    """On a phone the legal basis is folded (a <details>): open it as a visitor would, by its summary."""
+    summary = page.locator("details.legal-basis-fold > summary")
+    folded = page.locator("details.legal-basis-fold[open]").count() == 0
+    if summary.count() and summary.first.is_visible() and folded:
+        summary.first.click()
+    return page.locator("aside.legal-basis")
