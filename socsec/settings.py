@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "inquiry.guide",
     "inquiry.search",
     "inquiry.feedback",
+    # Django's own form templates, found by the renderer below after ours.
+    "django.forms",
 ]
 
 MIDDLEWARE = [
@@ -96,6 +98,10 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "socsec.urls"
 WSGI_APPLICATION = "socsec.wsgi.application"
+
+# Widgets render through the project's templates, so templates/admin/widgets/ can fix Django's markup
+# (the admin's date and time inputs get real labels).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {
