@@ -8,6 +8,8 @@ filter links told apart by colour or too small) is fixed by our templates in tem
 stylesheet and script in static/editorial/, and the guide's admin (stacked answers, no select2).
 """
 
+import re
+
 import pytest
 
 from tests.support.server import ADMIN_PASSWORD, ADMIN_USERNAME
@@ -157,3 +159,47 @@ def test_the_admin_javascript_catalogue_is_chinese(site):
     catalogue = session.get(site.url("/admin/jsi18n/")).body
     for chinese in ("选择全部%s", "移除全部%s", "（点击清除）", "全选"):
         assert chinese.encode("unicode_escape").decode() in catalogue or chinese in catalogue, chinese
+
+
+def test_the_guide_map_labels_answers_with_their_text_in_the_editors_language(site, admin_ids, chinese_admin):
+    page = chinese_admin
+    page.goto(site.url(f"/admin/guide/flow/{admin_ids['flow']}/map/"))
+    labels = page.locator(".flow-diagram text.flow-edge-label").all_text_contents()
+    assert labels, "no answer is labelled"
+    slugs = set(page.locator(".flow-diagram text.flow-slug").all_text_contents())
+    # Each label is the answer's Chinese text (its title holds the whole text), never a slug.
+    for label in labels:
+        assert re.search(r"[\u4e00-\u9fff]", label), label
+        assert not re.fullmatch(r"[a-z0-9-]+", label.strip()), label
+    assert not slugs & {label.strip() for label in labels}
+    # No two labels overlap.
+    boxes = page.locator(".flow-diagram text.flow-edge-label").evaluate_all(
+        "labels => labels.map(t => { const b = t.getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; })"
+    )
+    overlapping = [
+        (a, b)
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if a[0] < b[2] - 1 and b[0] < a[2] - 1 and a[1] < b[3] - 1 and b[1] < a[3] - 1
+    ]
+    assert overlapping == []
+    frame = page.locator(".flow-diagram-frame")
+    shot = record_artifact(ARTIFACTS / "screenshots" / "admin-guide-map-zh-hans.png")
+    shot.parent.mkdir(parents=True, exist_ok=True)
+    # The whole map, not the part its scrolling frame shows (set through the CSSOM, which the CSP allows).
+    frame.evaluate("frame => { frame.style.overflow = 'visible'; frame.style.width = 'max-content'; }")
+    page.locator(".flow-diagram").screenshot(path=shot)
+    frame.evaluate("frame => { frame.style.overflow = ''; frame.style.width = ''; }")
+    keep_for_docs(shot)
+
+
+def keep_for_docs(path):
+    """With SOCSEC_DOCS_SCREENSHOTS=1, copy a screenshot into docs/screenshots (the README shows them)."""
+    import os
+    import shutil
+    from pathlib import Path
+
+    if os.environ.get("SOCSEC_DOCS_SCREENSHOTS") == "1":
+        docs = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+        docs.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, docs / Path(path).name)

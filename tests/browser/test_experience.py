@@ -215,27 +215,13 @@ def test_outcome_on_a_phone_starts_with_what_to_do_and_links_the_answers(site, b
         page.click(".guide-print-button")
         assert page.evaluate("location.hash") == "#share-heading"
         page.goto(site.url(f"/{language}{OUTCOME}"))
-        shot = _screenshot(f"outcome-phone-{language}.png")
-        page.screenshot(path=str(shot))
-        _keep_for_docs(shot)
+        page.screenshot(path=str(_screenshot(f"outcome-phone-{language}.png")))
     finally:
         context.close()
 
 
 def _screenshot(name):
-    """Into the test artifacts; with SOCSEC_DOCS_SCREENSHOTS=1, into docs/screenshots (the README's) too."""
     return _artifact(name, "screenshots")
-
-
-def _keep_for_docs(path):
-    import os
-    import shutil
-    from pathlib import Path
-
-    if os.environ.get("SOCSEC_DOCS_SCREENSHOTS") == "1":
-        docs = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-        docs.mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, docs / Path(path).name)
 
 
 def test_outcome_print_and_copy_buttons_with_javascript(site, browser):
