@@ -397,3 +397,35 @@ def test_every_page_at_200_percent_text_has_no_horizontal_scroll_at_360_px(catal
             assert width <= PHONE["width"], f"{language}: {width} px wide: {wide}"
     finally:
         context.close()
+
+
+# --- diagrams: readable on a phone ----------------------------------------------------------------------
+
+DIAGRAM_TEXT = """selector => [...document.querySelectorAll(selector)].map(svg => {
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  const texts = [...svg.querySelectorAll('text')];
+  const svgBox = svg.getBoundingClientRect();
+  return {
+    smallest: Math.min(...texts.map(t => parseFloat(getComputedStyle(t).fontSize) * scale)),
+    // Every line of text inside the figure (nothing cut off at its edge).
+    outside: texts.filter(t => { const b = t.getBoundingClientRect();
+      return b.top < svgBox.top - 1 || b.bottom > svgBox.bottom + 1
+        || b.left < svgBox.left - 1 || b.right > svgBox.right + 1; })
+      .map(t => t.textContent.slice(0, 30)),
+  };
+})"""
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize(("path", "selector"), [("/", "svg.two-accounts"), ("/card/", "svg.state-diagram")])
+def test_diagrams_text_is_at_least_14_px_on_a_phone(site, browser, language, path, selector):
+    context, page = new_page(browser, "phone")
+    try:
+        page.goto(site.url(f"/{language}{path}"))
+        figures = page.evaluate(DIAGRAM_TEXT, selector)
+        assert figures, f"no {selector}"
+        for figure in figures:
+            assert figure["smallest"] >= 14, figure
+            assert figure["outside"] == [], figure
+    finally:
+        context.close()
