@@ -13,6 +13,24 @@ from .pages import FLOW, LANGUAGES, PAGE_TYPES
 
 pytestmark = pytest.mark.browser
 
+FIGURES = []  # what these tests measured, written to test-artifacts/experience.txt at the end
+
+
+@pytest.fixture(scope="module", autouse=True)
+def figures_file():
+    yield
+    if FIGURES:
+        from .conftest import ARTIFACTS, record_artifact
+
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = record_artifact(ARTIFACTS / "experience.txt")
+        path.write_text("\n".join(FIGURES) + "\n", encoding="utf-8")
+
+
+def figure(text):
+    FIGURES.append(text)
+
+
 OUTCOME = f"/guide/{FLOW}/result/active-not-showing/?money-source=deposited-myself&activated=yes&where-you-look=bank"
 QUESTION = f"/guide/{FLOW}/activated/?money-source=deposited-myself"
 QUESTION_WITH_ERROR = f"/guide/{FLOW}/activated/answer/?money-source=deposited-myself"
@@ -100,6 +118,7 @@ def test_focus_indicator_has_3_to_1_contrast_and_a_dark_edge(site, browser, path
         page.wait_for_timeout(300)  # past any transition: the colours at rest
         state = page.evaluate(FOCUS_CONTRAST)
         assert state["focusVisible"], state
+        figure(f"focus {what:20} {selector:32} contrast {state['best']:5.2f}:1, edge {state['edge']:5.2f}:1")
         assert state["best"] >= 3, f"{what}: the focus indicator reaches {state['best']:.2f}:1 only: {state}"
         assert state["edge"] >= 3, f"{what}: no dark edge around the yellow: {state}"
         assert any(rgb == [255, 221, 0] for _part, rgb in state["parts"]), f"{what}: not the yellow: {state}"
@@ -158,6 +177,11 @@ def test_question_pages_have_a_slim_header_and_the_button_above_the_fold(site, b
     try:
         page.goto(site.url(f"/{language}{path}"))
         header = page.locator("header.site-header").bounding_box()
+        target_box = page.locator(button).bounding_box()
+        figure(
+            f"phone {language:7} {path.split('?')[0]:45} header {header['height']:5.1f} px, "
+            f"{button} ends at {target_box['y'] + target_box['height']:6.1f} px of 740"
+        )
         assert header["height"] <= 80, f"the header is {header['height']} px high"
         assert page.locator("header .site-nav, header .site-search").count() == 0
         assert page.locator("header .language-switcher").is_visible()
@@ -197,6 +221,7 @@ def test_outcome_on_a_phone_starts_with_what_to_do_and_links_the_answers(site, b
             ],
         )
         order = list(y.values())
+        figure(f"outcome {language:7} " + ", ".join(f"{key} at {value:.0f} px" for key, value in y.items()))
         assert order == sorted(order), y
         # What to do now (its first item), and the link to "your answers", are on the first screen.
         first = page.locator(".guide-next li").first.bounding_box()
@@ -275,6 +300,11 @@ def test_outcome_prints_as_a_checklist_at_11_to_12_pt(site, browser, language):
         page.goto(site.url(f"/{language}{OUTCOME}"))
         page.emulate_media(media="print")
         printed = page.evaluate(PRINTED)
+        figure(
+            f"print {language:7} text {printed['min'] / PT:.1f}–{printed['max'] / PT:.1f} pt, "
+            f"{printed['stepBoxes']}/{printed['steps']} steps and {printed['documentBoxes']}/{printed['documents']} "
+            "documents with a box"
+        )
         assert printed["min"] >= 11 * PT - 0.01 and printed["max"] <= 12 * PT + 0.01, printed
         assert printed["hidden"] == [], printed
         header = printed["header"]
@@ -394,6 +424,7 @@ def test_every_page_at_200_percent_text_has_no_horizontal_scroll_at_360_px(catal
                 .filter(el => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1).slice(0, 5)
                 .map(el => el.tagName + '.' + el.className + ' ' + (el.innerText || '').slice(0, 30))"""
             )
+            figure(f"200% text {page_type.name:22} {language:7} page {width} px wide at 360 px")
             assert width <= PHONE["width"], f"{language}: {width} px wide: {wide}"
     finally:
         context.close()
@@ -424,8 +455,9 @@ def test_diagrams_text_is_at_least_14_px_on_a_phone(site, browser, language, pat
         page.goto(site.url(f"/{language}{path}"))
         figures = page.evaluate(DIAGRAM_TEXT, selector)
         assert figures, f"no {selector}"
-        for figure in figures:
-            assert figure["smallest"] >= 14, figure
-            assert figure["outside"] == [], figure
+        for drawn in figures:
+            figure(f"diagram {language:7} {selector:18} smallest text {drawn['smallest']:.1f} px on a 360 px phone")
+            assert drawn["smallest"] >= 14, drawn
+            assert drawn["outside"] == [], drawn
     finally:
         context.close()
