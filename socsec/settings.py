@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "inquiry.search",
     "inquiry.feedback",
     "inquiry.operations",
+    # Django's own form templates, found by the renderer below after ours.
+    "django.forms",
 ]
 
 MIDDLEWARE = [
@@ -101,6 +103,10 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "socsec.urls"
 WSGI_APPLICATION = "socsec.wsgi.application"
+
+# Widgets render through the project's templates, so templates/admin/widgets/ can fix Django's markup
+# (the admin's date and time inputs get real labels).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {
@@ -225,6 +231,16 @@ MODELTRANSLATION_DEFAULT_LANGUAGE = "zh-hans"
 MODELTRANSLATION_LANGUAGES = ("zh-hans", "en")
 # An English page with a missing English text shows the Chinese rather than nothing.
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("zh-hans",), "zh-hans": ()}
+# The admin names a translated field's language by its own name ("标题 (中文)", "Title (English)"), as the
+# language switcher does, not by its code ("[zh-hans]"). Called lazily, when the label is shown.
+_LANGUAGE_OWN_NAMES = {"zh-hans": "中文", "en": "English"}
+
+
+def _localized_verbose_name(verbose_name, language):
+    return f"{verbose_name} ({_LANGUAGE_OWN_NAMES.get(language, language)})"
+
+
+MODELTRANSLATION_BUILD_LOCALIZED_VERBOSE_NAME = _localized_verbose_name
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))

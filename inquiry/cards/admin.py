@@ -10,7 +10,7 @@ class ProcedureStepInline(EditorialInlineMixin, TranslationStackedInline):
     model = ProcedureStep
     extra = 0
     fields = ["order", "title", "where", "bring", "outcome", "sources"]
-    autocomplete_fields = ["sources"]
+    filter_horizontal = ["sources"]
 
 
 @admin.register(Procedure)
@@ -28,7 +28,7 @@ class ProcedureStepAdmin(ChildAdminMixin, EditorialAdmin, TranslationAdmin):
 
     list_display = ["title", "procedure", "order"]
     list_select_related = ["procedure"]
-    autocomplete_fields = ["sources"]
+    filter_horizontal = ["sources"]
     readonly_fields = ["version", "updated_at", "updated_by"]
 
 
@@ -36,7 +36,7 @@ class AccountStateInline(EditorialInlineMixin, TranslationStackedInline):
     model = AccountState
     extra = 0
     fields = ["order", "slug", "name", "is_initial", "what_you_see", "what_you_can_do", "sources"]
-    autocomplete_fields = ["sources"]
+    filter_horizontal = ["sources"]
 
 
 @admin.register(Account)
@@ -59,7 +59,7 @@ class AccountStateAdmin(EditorialAdmin, TranslationAdmin):
     list_filter = ["account"]
     list_select_related = ["account"]
     search_fields = ["name", "slug"]
-    autocomplete_fields = ["sources"]
+    filter_horizontal = ["sources"]
     inlines = [StateTransitionInline]
     readonly_fields = ["version", "updated_at", "updated_by"]
 

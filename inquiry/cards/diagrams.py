@@ -11,11 +11,11 @@ from inquiry.core.svg import text_block, wrap
 WIDTH = 340
 BOX_LEFT = 56
 BOX_WIDTH = 220
-BOX_HEIGHT = 44
+BOX_HEIGHT = 46
 GAP = 30
 LANE = 9
 MARGIN = 8
-FONT = 13
+FONT = 14.5  # drawn at about 1:1 on a 360 px phone (viewBox 340 wide): at least 14 px on screen
 
 
 def _lanes(spans):
@@ -130,26 +130,37 @@ def two_accounts_picture():
             "diagram-half-financial",
         ),
     ]
-    width, height, gap = 340, 190, 10
+    # Text at 14 px or more: the figure is drawn at about 1:1 on a 360 px phone. The card is as tall as
+    # its longer half needs.
+    width, gap, title_size, size = 340, 10, 15.5, 14.5
     half_width = (width - 3 * gap) / 2
+    laid_out, bottom = [], 0
+    for title, lines, css in halves:
+        cursor = gap + 26 + 12  # inside the half, below the card's own title
+        title_lines = wrap(title, title_size, half_width - 14, 2)
+        title_height = len(title_lines) * title_size * 1.25
+        blocks = [(title_lines, cursor + title_height / 2, title_size, "diagram-title")]
+        cursor += title_height + 16
+        for line in lines:
+            wrapped = wrap(line, size, half_width - 14, 4)
+            block_height = len(wrapped) * size * 1.25
+            blocks.append((wrapped, cursor + block_height / 2, size, ""))
+            cursor += block_height + 10
+        laid_out.append((blocks, css))
+        bottom = max(bottom, cursor)
+    height = round(bottom + gap + 2)
     parts = [f'<rect x="1" y="1" width="{width - 2}" height="{height - 2}" rx="14" class="diagram-card"/>']
-    for index, (title, lines, css) in enumerate(halves):
+    for index, (blocks, css) in enumerate(laid_out):
         x = gap + index * (half_width + gap)
         parts.append(
             f'<rect x="{x:.1f}" y="{gap + 26}" width="{half_width:.1f}" height="{height - 2 * gap - 26}" '
             f'rx="8" class="{css}"/>'
         )
-        parts.append(
-            text_block(
-                wrap(title, 13.5, half_width - 14, 2), x + half_width / 2, gap + 56, 13.5, css_class="diagram-title"
-            )
-        )
-        y = gap + 100
-        for line in lines:
-            wrapped = wrap(line, 11.5, half_width - 14, 3)
-            parts.append(text_block(wrapped, x + half_width / 2, y, 11.5))
-            y += 15 * len(wrapped) + 14
-    parts.append(text_block([_("Social security card")], width / 2, gap + 10, 13, css_class="diagram-card-title"))
+        for wrapped, centre, font, css_class in blocks:
+            parts.append(text_block(wrapped, x + half_width / 2, centre, font, css_class=css_class))
+    parts.append(
+        text_block([_("Social security card")], width / 2, gap + 10, title_size, css_class="diagram-card-title")
+    )
     description = _(
         "The social security card holds two accounts. The social security account holds pension and medical "
         "insurance money, which is earmarked and cannot be withdrawn. The financial account is a bank debit "

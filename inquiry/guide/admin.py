@@ -17,9 +17,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from inquiry.editorial.admin import ChildAdminMixin, EditorialAdmin, EditorialInlineMixin, PublishingAdminMixin
 from inquiry.editorial.forms import VersionCheckedInlineFormSet
@@ -180,7 +180,7 @@ class FlowAdmin(PublishingAdminMixin, EditorialAdmin, TranslationAdmin):
             '<p><strong>{}</strong></p><ul>{}</ul><p><a href="{}?flow={}">{}</a></p>',
             reverse("admin:guide_flow_map", args=[obj.pk]),
             _("See the map of this guide and its problems"),
-            _("Questions"),
+            pgettext_lazy("guide", "Questions"),
             format_html_join(
                 "",
                 '<li><a href="{}">{}</a> <code>{}</code></li>',
@@ -253,7 +253,10 @@ class ChoiceFormSet(VersionCheckedInlineFormSet):
         refuse_if_broken(flow, replace_question(flow_graph(flow), original, QuestionNode(question.slug, nodes)))
 
 
-class ChoiceInline(EditorialInlineMixin, TranslationTabularInline):
+class ChoiceInline(EditorialInlineMixin, TranslationStackedInline):
+    """Stacked, one answer under another, each field with its label: a table of eleven columns (two
+    languages each for the label and the hint) was 2,678 px wide and its inputs had no labels."""
+
     model = Choice
     formset = ChoiceFormSet
     fk_name = "question"
@@ -405,7 +408,6 @@ class OutcomeProcedureInline(EditorialInlineMixin, admin.TabularInline):
     model = OutcomeProcedure
     extra = 1
     fields = ["order", "procedure"]
-    autocomplete_fields = ["procedure"]
 
 
 @admin.register(OutcomeProcedure)
@@ -414,7 +416,6 @@ class OutcomeProcedureAdmin(ChildAdminMixin, EditorialAdmin):
 
     list_display = ["procedure", "outcome", "order"]
     list_select_related = ["procedure", "outcome"]
-    autocomplete_fields = ["procedure"]
     readonly_fields = ["outcome", "version", "updated_at", "updated_by"]
     fields = ["outcome", "order", "procedure", "version", "updated_at", "updated_by"]
 
@@ -429,7 +430,9 @@ class OutcomeAdmin(EditorialAdmin, TranslationAdmin):
     list_filter = ["flow"]
     list_select_related = ["flow", "account_state"]
     search_fields = ["heading", "slug", "what_happened"]
-    autocomplete_fields = ["account_state", "citations", "sources", "faq_articles"]
+    # Django's own widgets, not the autocomplete (select2) ones, whose comboboxes have no accessible
+    # name and whose search boxes have no label; the lists are short.
+    filter_horizontal = ["citations", "sources", "faq_articles"]
     inlines = [OutcomeProcedureInline]
     readonly_fields = ["version", "updated_at", "updated_by"]
     fieldsets = [

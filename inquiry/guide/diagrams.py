@@ -15,13 +15,15 @@ from .checks import CYCLE, problems_by_node
 from .engine import OUTCOME, QUESTION, FlowGraph, Node
 
 BOX_WIDTH = 190
-BOX_HEIGHT = 62
-COLUMN_GAP = 150  # room for the answers' labels between columns
+BOX_HEIGHT = 62  # at least; taller when a question has many answers (see `_box_height`)
+ANSWER_SPACING = 26  # between two answers' arrows leaving a question, so their labels never overlap
+COLUMN_GAP = 190  # room for the answers' labels between columns
 ROW_GAP = 18
 MARGIN = 24
 TOP = 56  # room for the column titles and the "Start" marker
 FONT = 12
-LABEL_FONT = 10.5
+LABEL_FONT = 11.5
+LABEL_WIDTH = COLUMN_GAP - 24  # an answer's label runs along the start of its arrow, on one line
 
 
 def _columns(graph: FlowGraph) -> tuple[list[list[Node]], bool]:
@@ -69,21 +71,18 @@ def _curve(x1, y1, x2, y2):
     return f"M{x1:.1f},{y1:.1f} C{x1 + bend:.1f},{y1:.1f} {x2 - bend:.1f},{y2:.1f} {x2:.1f},{y2:.1f}"
 
 
-def _point(x1, y1, x2, y2, t):
-    """A point on `_curve` at parameter t, for placing an answer's label."""
-    bend = max(abs(x2 - x1) / 2, 40)
-    points = [(x1, y1), (x1 + bend, y1), (x2 - bend, y2), (x2, y2)]
-    u = 1 - t
-    weights = [u**3, 3 * u * u * t, 3 * u * t * t, t**3]
-    x = sum(w * p[0] for w, p in zip(weights, points, strict=True))
-    y = sum(w * p[1] for w, p in zip(weights, points, strict=True))
-    return x, y
+def _box_height(graph: FlowGraph):
+    """One height for every box: enough for the most answers any question has, one label each."""
+    most = max((len(question.choices) for question in graph.questions), default=0)
+    return max(BOX_HEIGHT, (most + 1) * ANSWER_SPACING)
 
 
 def flow_diagram(graph: FlowGraph, problems, labels=None, choice_labels=None, links=None):
     """SVG markup. `labels`: Node → text in the box; `choice_labels`: (question, choice) → the answer's
-    text (a tooltip on its arrow); `links`: Node → admin URL. Slugs stand in for any text not given."""
+    text, in the editor's language (the label on its arrow, whole in its tooltip); `links`: Node → admin
+    URL. Slugs stand in for any text not given."""
     labels, choice_labels, links = labels or {}, choice_labels or {}, links or {}
+    BOX_HEIGHT = _box_height(graph)  # noqa: N806 - the module's constant, raised for this guide
     grouped = problems_by_node(problems)
     columns, has_stray = _columns(graph)
     tallest = max((len(column) for column in columns), default=1)
@@ -108,7 +107,8 @@ def flow_diagram(graph: FlowGraph, problems, labels=None, choice_labels=None, li
             duplicate = choice.slug in seen
             seen.add(choice.slug)
             target = None if duplicate else graph.target(choice)
-            full = escape(choice_labels.get((question.slug, choice.slug)) or choice.slug)
+            answer = choice_labels.get((question.slug, choice.slug)) or choice.slug
+            full = escape(answer)
             x1, y1 = sx + BOX_WIDTH, sy + BOX_HEIGHT * (index + 1) / (count + 1)
             if target is None or target not in position:
                 # An answer that leads nowhere: a short dashed stub ending in a cross.
@@ -134,16 +134,17 @@ def flow_diagram(graph: FlowGraph, problems, labels=None, choice_labels=None, li
                 else:
                     x2, y2 = tx - 2, ty + BOX_HEIGHT / 2
                     path = _curve(x1, y1, x2, y2)
-                    lx, ly = _point(x1, y1, x2, y2, 0.45)
-                    ly -= 3
-                    anchor = "middle"
+                    # Just above the arrow where it leaves its question: the arrows of one question
+                    # start ANSWER_SPACING apart, so their labels cannot overlap.
+                    lx, ly, anchor = x1 + 6, y1 - 4, "start"
                 edges.append(
                     f'<path d="{path}" class="{css}" marker-end="url(#flow-arrow)"><title>{full}</title></path>'
                 )
-            # The choice's slug labels the arrow (short, and what the address shows); its text is the tooltip.
+            # The answer's own text labels the arrow (cut to one line; whole in the tooltip).
+            shown = escape(_fit(answer, LABEL_FONT, LABEL_WIDTH, 1)[0])
             edge_labels.append(
                 f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}" font-size="{LABEL_FONT}" '
-                f'class="flow-edge-label"><title>{full}</title>{escape(choice.slug)}</text>'
+                f'class="flow-edge-label"><title>{full}</title>{shown}</text>'
             )
 
     nodes = []

@@ -148,6 +148,26 @@ UNREACHABLE_DATABASE_URL = "sqlite:////nonexistent-socsec-dir/socsec.sqlite3"
 # --- the admin, signed in as a superuser -------------------------------------------------------------
 ADMIN_LANGUAGES = {"zh-hans": "zh-CN,zh;q=0.9", "en": "en-GB,en;q=0.9"}
 
+# Every content model the admin edits (issue 12: each one's change form is swept by axe in both languages).
+CONTENT_MODELS = (
+    "law.law",
+    "law.chapter",
+    "law.lawarticle",
+    "cards.procedure",
+    "cards.procedurestep",
+    "cards.account",
+    "cards.accountstate",
+    "cards.statetransition",
+    "faq.topic",
+    "faq.article",
+    "guide.flow",
+    "guide.question",
+    "guide.choice",
+    "guide.outcome",
+    "guide.outcomeprocedure",
+    "search.recommendation",
+)  # (core.slugredirect rows are written by the site when a slug changes; the admin only lists them)
+
 # Run in the server's database by `manage.py shell`: the objects the admin pages below are about. The
 # article (not the seed article other tests edit) gets a second version, so two versions can be compared.
 ADMIN_OBJECTS_SCRIPT = f"""
@@ -172,7 +192,15 @@ proposal = Proposal.objects.filter(object_id=str(article.pk)).first() or Proposa
     base_version=article.version,
     proposed_by=get_user_model().objects.filter(is_superuser=True).first(),
 )
-print(json.dumps(dict(article=article.pk, older=versions[0], newer=versions[-1], flow=flow.pk, proposal=proposal.pk)))
+from django.apps import apps
+# Each content model's change form (its first row's), or its add form where it has no row yet.
+forms = {{}}
+for label in {CONTENT_MODELS!r}:
+    pk = apps.get_model(label)._default_manager.order_by("pk").values_list("pk", flat=True).first()
+    forms[label.replace(".", "_")] = f"{{pk}}/change/" if pk is not None else "add/"
+print(json.dumps(dict(
+    article=article.pk, older=versions[0], newer=versions[-1], flow=flow.pk, proposal=proposal.pk, forms=forms
+)))
 """
 
 
@@ -195,6 +223,19 @@ ADMIN_PAGES = [
     AdminPage("articles-due-for-review", "/admin/faq/article/?review=due", ours=False),
     AdminPage("proposals", "/admin/editorial/proposal/", ours=False),
     AdminPage("proposal-review", "/admin/editorial/proposal/{proposal}/change/", ours=True),
+    # The change form of every content model (Django's markup with our inline, widget and app-list
+    # templates), and the add forms whose empty rows and date fields differ from a change form's.
+    *(
+        AdminPage(
+            f"{label.replace('.', '-')}-form",
+            f"/admin/{label.replace('.', '/')}/{{forms[{label.replace('.', '_')}]}}",
+            ours=False,
+        )
+        for label in CONTENT_MODELS
+    ),
+    AdminPage("guide-question-add", "/admin/guide/question/add/", ours=False),
+    AdminPage("guide-outcome-add", "/admin/guide/outcome/add/", ours=False),
+    AdminPage("faq-article-add", "/admin/faq/article/add/", ours=False),
 ]
 
 
@@ -215,3 +256,12 @@ def admin_session(site, language):
     answer = session.post(url, {"csrfmiddlewaretoken": token, "username": ADMIN_USERNAME, "password": ADMIN_PASSWORD})
     assert answer.status == 200 and 'id="login-form"' not in answer.body, "could not sign in to the admin"
     return session
+
+
+def open_legal_basis(page):
+    """On a phone the legal basis is folded (a <details>): open it as a visitor would, by its summary."""
+    summary = page.locator("details.legal-basis-fold > summary")
+    folded = page.locator("details.legal-basis-fold[open]").count() == 0
+    if summary.count() and summary.first.is_visible() and folded:
+        summary.first.click()
+    return page.locator("aside.legal-basis")

@@ -2,6 +2,8 @@ import re
 
 import pytest
 
+from .pages import open_legal_basis
+
 pytestmark = pytest.mark.browser
 
 
@@ -13,7 +15,7 @@ def test_home_to_seed_article_and_its_legal_basis(site, page, language):
     page.wait_for_url(re.compile(r"/faq/accidentally-put-money-on-card/$"))
     assert page.locator("h1").inner_text().strip()
 
-    legal_basis = page.locator("aside.legal-basis")
+    legal_basis = open_legal_basis(page)
     hrefs = legal_basis.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
     assert f"/{language}/law/social-insurance-law/4/" in hrefs
     assert f"/{language}/law/social-insurance-law/5/" in hrefs

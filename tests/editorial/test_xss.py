@@ -67,7 +67,9 @@ class ExecutableMarkup(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
-        if tag == "script" and attributes.get("type") != "application/ld+json":
+        # The site's own deferred script (static/js/site.js, from /static/js/) is not content; any other is.
+        own_script = set(attributes) == {"src", "defer"} and (attributes["src"] or "").startswith("/static/js/")
+        if tag == "script" and attributes.get("type") != "application/ld+json" and not own_script:
             self.problems.append(f"<script {attrs}>")
         if tag in FORBIDDEN_TAGS:
             self.problems.append(f"<{tag}>")

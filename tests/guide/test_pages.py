@@ -147,8 +147,10 @@ def test_required_outcome_deposited_myself_and_not_activated(client, lang):
         ("取出", "take it out"),
     ]:
         assert text(words, lang) in what, words
-    # What happened comes first, then the account state, the steps, the legal basis.
-    order = [html.index(marker) for marker in ("guide-what-happened", "guide-state", "guide-steps", "legal-basis")]
+    # What to do now comes first (the procedures, linked to their steps), then what happened, the account
+    # state, the steps in detail, the legal basis.
+    markers = ("guide-next", "guide-what-happened", "guide-state", "guide-steps", '<aside class="legal-basis"')
+    order = [html.index(marker) for marker in markers]
     assert order == sorted(order)
     assert f'href="/{lang}/card/#state-financial-not-activated"' in html
     assert f'href="/{lang}/law/social-insurance-handling-regulation/62/"' in html
