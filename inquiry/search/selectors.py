@@ -163,11 +163,16 @@ def recommended_documents(terms, language, now):
     if not paths:
         return []
     # Every language's document of each picked page: the address may be given in either language.
-    same_page = Document.objects.filter(url__in=paths, kind=OuterRef("kind"), object_id=OuterRef("object_id"))
+    picked = Document.objects.filter(url__in=paths)
+    same_page = picked.filter(kind=OuterRef("kind"), object_id=OuterRef("object_id"))
     documents = list(
-        Document.objects.filter(Exists(same_page)).only(
-            "id", "kind", "object_id", "language", "title", "body", "url", "visible_from"
-        )
+        # The kind and object id narrow the rows to check through the (kind, object id, language) index
+        # (without them, every document would be checked, hundreds of milliseconds at 20,000 pages).
+        Document.objects.filter(
+            Exists(same_page),
+            kind__in=picked.values("kind"),
+            object_id__in=picked.values("object_id"),
+        ).only("id", "kind", "object_id", "language", "title", "body", "url", "visible_from")
     )
     page_of_path = {document.url: (document.kind, document.object_id) for document in documents}
     shown = {

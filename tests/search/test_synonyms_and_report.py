@@ -59,7 +59,8 @@ def test_synonyms_inside_a_question_typed_without_spaces():
     terms = query_terms("我的社保卡丢了怎么办", thesaurus("zh-hans"))
     assert [term.text for term in terms] == ["社保卡", "丢了"]
     assert "挂失" in {synonym.text for synonym in terms[1].synonyms}
-    assert urls("我的社保卡丢了怎么办", "zh-hans")[0] == "/zh-hans/faq/lost-card-what-to-do/"
+    # Among pages with every word in the title, BM25 (SQLite) and ts_rank (PostgreSQL) may differ.
+    assert "/zh-hans/faq/lost-card-what-to-do/" in urls("我的社保卡丢了怎么办", "zh-hans")[:3]
 
 
 def test_an_english_phrase_is_one_synonym():
