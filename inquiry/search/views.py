@@ -20,7 +20,7 @@ class SearchView(TemplateView):
         response = super().get(request, *args, **kwargs)
         results = response.context_data["results"]
         # Pages with every word: none when the results are only pages with some of them.
-        answered = 0 if results.relaxed else results.total
+        answered = results.complete if results.relaxed else results.total
         if results.query and answered <= FEW_RESULTS:  # one page at most: counted once
             # What editors should write next. Counted here, where every such search arrives: these
             # pages are kept out of the whole-page cache, which would otherwise answer repeats

@@ -273,3 +273,22 @@ def test_a_10_kb_query_gives_a_normal_page(client, language):
     assert response.status_code == 200
     for row in UnansweredSearch.objects.all():
         assert len(row.query) <= 100
+
+
+def test_a_question_with_a_word_no_page_has_still_finds_answers(client):
+    # Few pages (at most FEW_RESULTS) have every word: they come first, then pages with some of them.
+    response = client.get("/zh-hans/search/", {"q": "社保卡 激活 鸸鹋"})
+    results = response.context["results"]
+    assert results.relaxed and results.complete == 0 and results.results
+    assert "下面这些页面包含其中一部分" in response.content.decode()
+    article = Article.objects.get(slug="how-to-activate-financial-account")
+    article.title_zh_hans += "（鸸鹋）"
+    article.save()
+    response = client.get("/zh-hans/search/", {"q": "社保卡 激活 鸸鹋"})
+    results = response.context["results"]
+    assert results.relaxed and results.complete == 1
+    assert result_links(response)[0] == "/zh-hans/faq/how-to-activate-financial-account/"
+    assert len(result_links(response)) > 1
+    assert "只有前 1 个页面包含您输入的全部词语" in response.content.decode()
+    # Counted for the editors as a search with one page that has every word.
+    assert UnansweredSearch.objects.get(query="社保卡 激活 鸸鹋").results == 1
