@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -106,14 +107,8 @@ def _build_thesauri():
     groups = [(group.words(), group.language) for group in SynonymGroup.objects.only("terms", "language")]
     return {
         code: Thesaurus(words for words, language in groups if language in ("", code))
-        for code in dict.fromkeys(code for code, _name in _site_languages())
+        for code, _name in settings.LANGUAGES
     }
-
-
-def _site_languages():
-    from django.conf import settings
-
-    return settings.LANGUAGES
 
 
 _thesauri = _PerGeneration(_build_thesauri)

@@ -158,10 +158,6 @@ class Term:
         """The term itself and each synonym, as plain terms (what a page may hold instead)."""
         return (Term(self.text, self.tokens, self.cjk), *self.synonyms) if self.synonyms else (self,)
 
-    @property
-    def key(self):
-        return frozenset(phrasing.tokens for phrasing in self.phrasings)
-
 
 def _cjk_term(text):
     return Term(text=text, tokens=tuple(text[i : i + 2] for i in range(len(text) - 1)) or (text,), cjk=True)
@@ -278,9 +274,6 @@ class Thesaurus:
         if pending:
             pieces.append(pending)
         return pieces
-
-    def is_cjk_word(self, text):
-        return text in self._known
 
     def english_phrase(self, stems, start):
         """How many words from `start` form a phrase of the table (0: none)."""
