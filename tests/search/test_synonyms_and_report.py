@@ -292,3 +292,22 @@ def test_a_question_with_a_word_no_page_has_still_finds_answers(client):
     assert "只有前 1 个页面包含您输入的全部词语" in response.content.decode()
     # Counted for the editors as a search with one page that has every word.
     assert UnansweredSearch.objects.get(query="社保卡 激活 鸸鹋").results == 1
+
+
+def test_the_log_stops_growing_past_a_days_bound(monkeypatch):
+    from inquiry.search import services
+
+    monkeypatch.setattr(services, "MAX_LOGGED_PER_DAY", 3)
+    for index in range(5):
+        record_unanswered_search(query=f"random {index}", language="en", results=0)
+    assert UnansweredSearch.objects.count() == 3
+    # The next day starts afresh.
+    record_unanswered_search(
+        query="next day", language="en", results=0, today=timezone.localdate() + datetime.timedelta(days=1)
+    )
+    assert UnansweredSearch.objects.filter(query="next day").exists()
+
+
+def test_the_feedback_report_links_to_it(admin_client):
+    html = admin_client.get(reverse("admin:feedback_feedback_report")).content.decode()
+    assert reverse("admin:search_unansweredsearch_changelist") in html
