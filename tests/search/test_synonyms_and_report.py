@@ -311,3 +311,18 @@ def test_the_log_stops_growing_past_a_days_bound(monkeypatch):
 def test_the_feedback_report_links_to_it(admin_client):
     html = admin_client.get(reverse("admin:feedback_feedback_report")).content.decode()
     assert reverse("admin:search_unansweredsearch_changelist") in html
+
+
+def test_an_editors_new_synonym_waits_for_a_publisher(client, django_user_model):
+    from django.contrib.auth.models import Group
+
+    from inquiry.editorial.models import Proposal
+    from inquiry.editorial.roles import EDITOR
+
+    editor = django_user_model.objects.create_user("eddie", password="a long enough password", is_staff=True)
+    editor.groups.add(Group.objects.get(name=EDITOR))
+    client.force_login(editor)
+    response = client.post(reverse("admin:search_synonymgroup_add"), {"terms": "乘车码, 公交码", "language": ""})
+    assert response.status_code == 302
+    assert not SynonymGroup.objects.filter(terms="乘车码, 公交码").exists()
+    assert Proposal.objects.filter(status=Proposal.Status.PENDING, content_type__model="synonymgroup").exists()
