@@ -2,6 +2,7 @@
 
 import difflib
 import re
+import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -87,19 +88,24 @@ def _term_key(terms):
 
 class _PerGeneration:
     """A value built from content, rebuilt when the content generation changes (any admin save,
-    load_content). Kept in this process: most searches then cost no query for it at all."""
+    load_content). Kept in this process: most searches then cost no query for it at all. Without a
+    usable cache (no generation), it is rebuilt at most once a minute rather than on every search."""
+
+    WITHOUT_CACHE_SECONDS = 60
 
     def __init__(self, build):
         self._build = build
-        self._kept = (None, None)
+        self._kept = (None, 0.0, None)  # generation, when built, value
 
     def get(self):
         generation = current_generation()
         key = generation["id"] if generation else None
-        kept_key, value = self._kept
-        if key is None or key != kept_key:
+        kept_key, built, value = self._kept
+        now = time.monotonic()
+        stale = key != kept_key if key is not None else now - built > self.WITHOUT_CACHE_SECONDS or kept_key
+        if value is None or stale:
             value = self._build()
-            self._kept = (key, value)
+            self._kept = (key, now, value)
         return value
 
 

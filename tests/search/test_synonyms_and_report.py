@@ -326,3 +326,16 @@ def test_an_editors_new_synonym_waits_for_a_publisher(client, django_user_model)
     assert response.status_code == 302
     assert not SynonymGroup.objects.filter(terms="乘车码, 公交码").exists()
     assert Proposal.objects.filter(status=Proposal.Status.PENDING, content_type__model="synonymgroup").exists()
+
+
+def test_without_a_usable_cache_the_synonyms_are_not_read_on_every_search(settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    assert current_generation() is None
+    search(query="卡", language="zh-hans")  # may read the table once
+    with CaptureQueriesContext(connection) as queries:
+        results = search(query="退休金", language="zh-hans")
+    assert not any("search_synonymgroup" in query["sql"] for query in queries.captured_queries)
+    assert any("养老金" in str(result.title) for result in results.results)
