@@ -339,3 +339,10 @@ def test_without_a_usable_cache_the_synonyms_are_not_read_on_every_search(settin
         results = search(query="退休金", language="zh-hans")
     assert not any("search_synonymgroup" in query["sql"] for query in queries.captured_queries)
     assert any("养老金" in str(result.title) for result in results.results)
+
+
+def test_a_further_page_of_a_logged_search_is_not_counted_again(client):
+    query = "社保卡 激活 鸸鹋"  # no page has every word; many have some
+    assert client.get("/zh-hans/search/", {"q": query}).context["results"].num_pages > 1
+    client.get("/zh-hans/search/", {"q": query, "page": "2"})
+    assert UnansweredSearch.objects.get(query=query).searches == 1
