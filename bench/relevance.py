@@ -16,6 +16,7 @@ import os
 import shutil
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -69,6 +70,32 @@ def page_names():
     return names
 
 
+@dataclass
+class Outcome:
+    item: dict
+    top: list
+    hit: bool
+    answer_exists: bool
+
+
+def load_questions(path=QUESTIONS):
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
+
+
+def evaluate(questions, names):
+    """Each question through the site's search: its top results by name, and whether one answers it."""
+    from inquiry.search.selectors import search
+
+    existing = set(names.values())
+    outcomes = []
+    for item in questions:
+        top = [names.get(result.url, result.url) for result in search(query=item["q"], language=item["lang"]).results]
+        top = top[:TOP]
+        targets = set(item["answers"])
+        outcomes.append(Outcome(item, top, bool(targets & set(top)), bool(targets & existing)))
+    return outcomes
+
+
 def run(args):
     from django.core.management import call_command
     from django.test.utils import override_settings
@@ -93,34 +120,29 @@ def run(args):
         for result in results.results:
             print(f"  {names.get(result.url, result.url)}  {result.title}")
         return 0
-    existing = set(names.values())
 
-    answered, misses, answerable, answerable_hits = 0, [], 0, 0
     with override_settings(SOCSEC_PAGE_CACHE=False):
-        for item in questions:
-            results = search(query=item["q"], language=item["lang"]).results[:TOP]
-            top = [names.get(result.url, result.url) for result in results]
-            targets = set(item["answers"])
-            hit = bool(targets & set(top))
-            can_answer = bool(targets & existing)
-            answered += hit
-            answerable += can_answer
-            answerable_hits += hit and can_answer
-            if not hit:
-                misses.append((item, top, can_answer))
-            if args.verbose:
-                print(f"{'ok  ' if hit else 'MISS'} [{item['lang']}] {item['q']} → {', '.join(top) or '(nothing)'}")
+        outcomes = evaluate(questions, names)
+    answered = sum(outcome.hit for outcome in outcomes)
+    answerable = [outcome for outcome in outcomes if outcome.answer_exists]
+    answerable_hits = sum(outcome.hit for outcome in answerable)
+    misses = [outcome for outcome in outcomes if not outcome.hit]
+    if args.verbose:
+        for outcome in outcomes:
+            item = outcome.item
+            print(f"{'ok  ' if outcome.hit else 'MISS'} [{item['lang']}] {item['q']} → {', '.join(outcome.top) or '-'}")
 
     total = len(questions)
     share = answered / total
     print(f"answered in the top {TOP}: {answered}/{total} = {share:.1%} (all questions)")
     if answerable:
         print(
-            f"answered in the top {TOP}: {answerable_hits}/{answerable} = {answerable_hits / answerable:.1%} "
-            "(questions whose answer exists in this content)"
+            f"answered in the top {TOP}: {answerable_hits}/{len(answerable)} = "
+            f"{answerable_hits / len(answerable):.1%} (questions whose answer exists in this content)"
         )
-    for item, top, can_answer in misses:
-        note = "" if can_answer else "  (its answer is not in this content yet)"
+    for outcome in misses:
+        item, top = outcome.item, outcome.top
+        note = "" if outcome.answer_exists else "  (its answer is not in this content yet)"
         wanted = " or ".join(item["answers"])
         print(f"  miss [{item['lang']}] {item['q']}: wanted {wanted}; got {top or 'nothing'}{note}")
     print(f"{'PASS' if share >= TARGET else 'MISS'}: target {TARGET:.0%} over all questions")

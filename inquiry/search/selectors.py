@@ -2,18 +2,20 @@
 
 import difflib
 import re
+import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from inquiry.core.generation import current_generation
 
-from .backends import LAW_KINDS, index_for
+from .backends import LAW_KINDS, HitPage, index_for
 from .highlight import highlight
-from .models import WORD_SEPARATORS, Document, Recommendation, SynonymGroup
+from .models import FEW_RESULTS, WORD_SEPARATORS, Document, Recommendation, SynonymGroup
 from .providers import provider_for_kind
 from .text import _LATIN_WORD, Term, Thesaurus, fold, query_terms
 
@@ -42,6 +44,8 @@ class SearchResults:
     relaxed: bool = False
     # Nothing matched what was typed, so these are the results for this spelling ("did you mean").
     corrected: str = ""
+    # With `relaxed`: how many of the results (the first ones) have every word.
+    complete: int = 0
 
     @property
     def num_pages(self):
@@ -84,19 +88,24 @@ def _term_key(terms):
 
 class _PerGeneration:
     """A value built from content, rebuilt when the content generation changes (any admin save,
-    load_content). Kept in this process: most searches then cost no query for it at all."""
+    load_content). Kept in this process: most searches then cost no query for it at all. Without a
+    usable cache (no generation), it is rebuilt at most once a minute rather than on every search."""
+
+    WITHOUT_CACHE_SECONDS = 60
 
     def __init__(self, build):
         self._build = build
-        self._kept = (None, None)
+        self._kept = (None, 0.0, None)  # generation, when built, value
 
     def get(self):
         generation = current_generation()
         key = generation["id"] if generation else None
-        kept_key, value = self._kept
-        if key is None or key != kept_key:
+        kept_key, built, value = self._kept
+        now = time.monotonic()
+        stale = key != kept_key if key is not None else now - built > self.WITHOUT_CACHE_SECONDS or kept_key
+        if value is None or stale:
             value = self._build()
-            self._kept = (key, value)
+            self._kept = (key, now, value)
         return value
 
 
@@ -104,14 +113,8 @@ def _build_thesauri():
     groups = [(group.words(), group.language) for group in SynonymGroup.objects.only("terms", "language")]
     return {
         code: Thesaurus(words for words, language in groups if language in ("", code))
-        for code in dict.fromkeys(code for code, _name in _site_languages())
+        for code, _name in settings.LANGUAGES
     }
-
-
-def _site_languages():
-    from django.conf import settings
-
-    return settings.LANGUAGES
 
 
 _thesauri = _PerGeneration(_build_thesauri)
@@ -163,11 +166,16 @@ def recommended_documents(terms, language, now):
     if not paths:
         return []
     # Every language's document of each picked page: the address may be given in either language.
-    same_page = Document.objects.filter(url__in=paths, kind=OuterRef("kind"), object_id=OuterRef("object_id"))
+    picked = Document.objects.filter(url__in=paths)
+    same_page = picked.filter(kind=OuterRef("kind"), object_id=OuterRef("object_id"))
     documents = list(
-        Document.objects.filter(Exists(same_page)).only(
-            "id", "kind", "object_id", "language", "title", "body", "url", "visible_from"
-        )
+        # The kind and object id narrow the rows to check through the (kind, object id, language) index
+        # (without them, every document would be checked, hundreds of milliseconds at 20,000 pages).
+        Document.objects.filter(
+            Exists(same_page),
+            kind__in=picked.values("kind"),
+            object_id__in=picked.values("object_id"),
+        ).only("id", "kind", "object_id", "language", "title", "body", "url", "visible_from")
     )
     page_of_path = {document.url: (document.kind, document.object_id) for document in documents}
     shown = {
@@ -198,10 +206,11 @@ def search(*, query, language, page=1, now=None, correct=True) -> SearchResults:
     """Visible pages in `language` containing every term of `query` (or one of its synonyms), answers
     before law articles and title matches first (see `backends`).
 
-    When no page has them all and the query has several words or characters, pages with some of
-    them are offered instead (`relaxed`). When nothing at all matches and an English word looks
-    misspelt, the results for the closest spelling are shown (`corrected`). The number of database
-    queries is fixed for each of these cases.
+    When at most FEW_RESULTS pages have them all and the query has several words or characters, the
+    pages with some of them follow those (`relaxed`; `complete` says how many have them all): a
+    question typed in full often holds one word no page has. When nothing at all matches and an
+    English word looks misspelt, the results for the closest spelling are shown (`corrected`). The
+    number of database queries is fixed for each of these cases.
     """
     terms = query_terms(query, thesaurus(language))
     results = SearchResults(query=query, terms=terms, page=page, total=0)
@@ -210,35 +219,48 @@ def search(*, query, language, page=1, now=None, correct=True) -> SearchResults:
     now = now or timezone.now()
     index = index_for(connection)
     picks = recommended_documents(terms, language, now)[: PER_PAGE // 2]
-    exclude = [document.id for document in picks]
+    pinned, exclude = len(picks), [document.id for document in picks]
 
     def run(relaxed, wanted_page):
-        # Editors' picks take the first places of page 1; the ranked results fill the rest.
-        offset = max(0, (wanted_page - 1) * PER_PAGE - len(picks))
-        limit = PER_PAGE - len(picks) if wanted_page == 1 else PER_PAGE
+        # Pages shown first (editors' picks, pages with every word before the others) take the first
+        # places of page 1; the ranked results fill the rest.
+        offset = max(0, (wanted_page - 1) * PER_PAGE - pinned)
+        limit = PER_PAGE - pinned if wanted_page == 1 else PER_PAGE
         return index.search(
             language=language, terms=terms, now=now, offset=offset, limit=limit, exclude_ids=exclude, relaxed=relaxed
         )
 
-    relaxed = False
+    relaxed, complete = False, []
     found = run(False, page)
-    if found.total == 0 and not picks and sum(len(term.tokens) for term in terms) > 1:
-        relaxed = True
-        found = run(True, page)
-    if found.total == 0 and not picks and correct:
+    if found.total <= FEW_RESULTS and not picks and sum(len(term.tokens) for term in terms) > 1:
+        if found.total:
+            complete = found.hits if page == 1 else run(False, 1).hits
+        pinned += len(complete)
+        exclude += [hit.id for hit in complete]
+        partial = run(True, page)
+        if partial.total:
+            relaxed, found = True, partial
+        elif not complete:
+            found = partial
+    if found.total == 0 and not complete and not picks and correct:
         suggestion = spelling_suggestion(query)
         if suggestion:
             corrected = search(query=suggestion, language=language, page=page, now=now, correct=False)
             if corrected.total:
                 corrected.query, corrected.corrected = query, suggestion
                 return corrected
-    results.total = found.total + len(picks)
+    if not relaxed and complete:  # nothing to add after them: they are the results
+        found, pinned, exclude = HitPage(total=len(complete), hits=complete), len(picks), exclude[: len(picks)]
+        complete = []
+    results.total = found.total + pinned
     results.relaxed = relaxed
+    results.complete = len(complete)
     if page > results.num_pages and results.total:
         # Past the last page (a stale or edited link): show the last one.
         results.page = page = results.num_pages
         found = run(relaxed, page)
     if page == 1:
-        results.results = [_result(document, terms, relaxed, recommended=True) for document in picks]
+        results.results = [_result(document, terms, False, recommended=True) for document in picks]
+        results.results += [_result(hit, terms, False) for hit in complete]
     results.results += [_result(hit, terms, relaxed) for hit in found.hits]
     return results

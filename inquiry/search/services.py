@@ -91,6 +91,20 @@ def _chunks(iterable, size):
 # --- What visitors searched for in vain ---------------------------------------------------------------
 
 PRUNED_KEY = "search:unanswered:pruned:{day}"
+COUNTED_KEY = "search:unanswered:counted:{day}"
+# A bound on what a script typing random words can make the log hold: past this many logged searches
+# in a day (far beyond what people type here), the rest of the day's are not logged.
+MAX_LOGGED_PER_DAY = 20_000
+DAY_SECONDS = 60 * 60 * 25
+
+
+def _day_count(cache, key):
+    """Add one to a per-day counter in the shared cache; 0 when the cache cannot be used."""
+    try:
+        cache.add(key, 0, timeout=DAY_SECONDS)
+        return cache.incr(key)
+    except Exception:  # noqa: BLE001 - a cache outage must not break searching (nor stop the log)
+        return 0
 
 
 def record_unanswered_search(*, query, language, results, today=None):
@@ -107,6 +121,8 @@ def record_unanswered_search(*, query, language, results, today=None):
     if not words:
         return
     today = today or timezone.localdate()
+    if _day_count(cache, COUNTED_KEY.format(day=today.isoformat())) > MAX_LOGGED_PER_DAY:
+        return
     table = connection.ops.quote_name(UnansweredSearch._meta.db_table)
     # INSERT … ON CONFLICT DO UPDATE is the same on SQLite (3.24+) and PostgreSQL: one statement,
     # no race between two servers counting the same words.
@@ -117,7 +133,7 @@ def record_unanswered_search(*, query, language, results, today=None):
     with connection.cursor() as cursor:
         cursor.execute(upsert, [today, language[:10], words, results])
     try:
-        first_today = cache.add(PRUNED_KEY.format(day=today.isoformat()), 1, timeout=60 * 60 * 25)
+        first_today = cache.add(PRUNED_KEY.format(day=today.isoformat()), 1, timeout=DAY_SECONDS)
     except Exception:  # noqa: BLE001 - a cache outage must not break searching; the command still prunes
         first_today = False
     if first_today:

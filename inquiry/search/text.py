@@ -158,10 +158,6 @@ class Term:
         """The term itself and each synonym, as plain terms (what a page may hold instead)."""
         return (Term(self.text, self.tokens, self.cjk), *self.synonyms) if self.synonyms else (self,)
 
-    @property
-    def key(self):
-        return frozenset(phrasing.tokens for phrasing in self.phrasings)
-
 
 def _cjk_term(text):
     return Term(text=text, tokens=tuple(text[i : i + 2] for i in range(len(text) - 1)) or (text,), cjk=True)
@@ -200,7 +196,7 @@ CJK_LEXICON = frozenset(
     工资 利息 资金 家庭共济 家人 孩子 新生儿 老人 外国人 公交 地铁 交通 乘车 补贴 惠民惠农 发放 申请
     办理 功能 状态 临时 正式 找到 丢失 损坏 坏了 过期 到期 转移 关系 备案 就医 看病 买药 死亡 去世 丧葬
     抚恤 投诉 举报 单位 城市 省份 多张 两张 几张 好几张 现金 取现 提现 卡号 修改 忘记 锁定 解锁 邮寄
-    网上 线上 多久 时间 区别 必须 更换 使用 能用 一卡通 视同缴费 年限 十五年 备用金"""
+    网上 线上 多久 时间 区别 必须 更换 使用 一卡通 视同缴费 年限 十五年 备用金"""
     )
 )
 
@@ -211,7 +207,7 @@ CJK_STOPWORDS = frozenset(
     str.split(
         """了 的 地 得 吗 呢 吧 啊 呀 嘛 我 你 您 他 她 它 我们 你们 他们 自己 是 在 还 就 都 也 又 很 请 把 被
     给 要 想 能 会 该 但是 但 可是 没有 没 和 与 跟 或者 或 如果 这 那 这个 那个 这张 那张 一下 可以 需要
-    应该 还是 已经 就是 有 里 里面 啥 咋 么 吗 了吗 一个 一张 现在 之后 以后 时候"""
+    应该 还是 已经 就是 有 里 里面 啥 咋 么 吗 了吗 一个 一张 现在 之后 以后 时候 能用 可以用 还能用"""
     )
 )
 _LONGEST_LEXICON_WORD = max(map(len, CJK_LEXICON | CJK_STOPWORDS))
@@ -278,9 +274,6 @@ class Thesaurus:
         if pending:
             pieces.append(pending)
         return pieces
-
-    def is_cjk_word(self, text):
-        return text in self._known
 
     def english_phrase(self, stems, start):
         """How many words from `start` form a phrase of the table (0: none)."""

@@ -20,12 +20,13 @@ class SearchView(TemplateView):
         response = super().get(request, *args, **kwargs)
         results = response.context_data["results"]
         # Pages with every word: none when the results are only pages with some of them.
-        answered = 0 if results.relaxed else results.total
-        if results.query and answered <= FEW_RESULTS:  # one page at most: counted once
+        answered = results.complete if results.relaxed else results.total
+        if results.query and answered <= FEW_RESULTS:
             # What editors should write next. Counted here, where every such search arrives: these
             # pages are kept out of the whole-page cache, which would otherwise answer repeats
             # without reaching the view. (Pages with more results stay cached and are not counted.)
-            if request.method == "GET":
+            # A further page of the same search (of the pages with some of the words) is not counted.
+            if request.method == "GET" and (results.page == 1 or not results.total):
                 record_unanswered_search(query=results.query, language=get_language(), results=answered)
             add_never_cache_headers(response)
         return response

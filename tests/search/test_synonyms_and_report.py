@@ -59,7 +59,8 @@ def test_synonyms_inside_a_question_typed_without_spaces():
     terms = query_terms("我的社保卡丢了怎么办", thesaurus("zh-hans"))
     assert [term.text for term in terms] == ["社保卡", "丢了"]
     assert "挂失" in {synonym.text for synonym in terms[1].synonyms}
-    assert urls("我的社保卡丢了怎么办", "zh-hans")[0] == "/zh-hans/faq/lost-card-what-to-do/"
+    # Among pages with every word in the title, BM25 (SQLite) and ts_rank (PostgreSQL) may differ.
+    assert "/zh-hans/faq/lost-card-what-to-do/" in urls("我的社保卡丢了怎么办", "zh-hans")[:3]
 
 
 def test_an_english_phrase_is_one_synonym():
@@ -272,3 +273,76 @@ def test_a_10_kb_query_gives_a_normal_page(client, language):
     assert response.status_code == 200
     for row in UnansweredSearch.objects.all():
         assert len(row.query) <= 100
+
+
+def test_a_question_with_a_word_no_page_has_still_finds_answers(client):
+    # Few pages (at most FEW_RESULTS) have every word: they come first, then pages with some of them.
+    response = client.get("/zh-hans/search/", {"q": "社保卡 激活 鸸鹋"})
+    results = response.context["results"]
+    assert results.relaxed and results.complete == 0 and results.results
+    assert "下面这些页面包含其中一部分" in response.content.decode()
+    article = Article.objects.get(slug="how-to-activate-financial-account")
+    article.title_zh_hans += "（鸸鹋）"
+    article.save()
+    response = client.get("/zh-hans/search/", {"q": "社保卡 激活 鸸鹋"})
+    results = response.context["results"]
+    assert results.relaxed and results.complete == 1
+    assert result_links(response)[0] == "/zh-hans/faq/how-to-activate-financial-account/"
+    assert len(result_links(response)) > 1
+    assert "只有前 1 个页面包含您输入的全部词语" in response.content.decode()
+    # Counted for the editors as a search with one page that has every word.
+    assert UnansweredSearch.objects.get(query="社保卡 激活 鸸鹋").results == 1
+
+
+def test_the_log_stops_growing_past_a_days_bound(monkeypatch):
+    from inquiry.search import services
+
+    monkeypatch.setattr(services, "MAX_LOGGED_PER_DAY", 3)
+    for index in range(5):
+        record_unanswered_search(query=f"random {index}", language="en", results=0)
+    assert UnansweredSearch.objects.count() == 3
+    # The next day starts afresh.
+    record_unanswered_search(
+        query="next day", language="en", results=0, today=timezone.localdate() + datetime.timedelta(days=1)
+    )
+    assert UnansweredSearch.objects.filter(query="next day").exists()
+
+
+def test_the_feedback_report_links_to_it(admin_client):
+    html = admin_client.get(reverse("admin:feedback_feedback_report")).content.decode()
+    assert reverse("admin:search_unansweredsearch_changelist") in html
+
+
+def test_an_editors_new_synonym_waits_for_a_publisher(client, django_user_model):
+    from django.contrib.auth.models import Group
+
+    from inquiry.editorial.models import Proposal
+    from inquiry.editorial.roles import EDITOR
+
+    editor = django_user_model.objects.create_user("eddie", password="a long enough password", is_staff=True)
+    editor.groups.add(Group.objects.get(name=EDITOR))
+    client.force_login(editor)
+    response = client.post(reverse("admin:search_synonymgroup_add"), {"terms": "乘车码, 公交码", "language": ""})
+    assert response.status_code == 302
+    assert not SynonymGroup.objects.filter(terms="乘车码, 公交码").exists()
+    assert Proposal.objects.filter(status=Proposal.Status.PENDING, content_type__model="synonymgroup").exists()
+
+
+def test_without_a_usable_cache_the_synonyms_are_not_read_on_every_search(settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    assert current_generation() is None
+    search(query="卡", language="zh-hans")  # may read the table once
+    with CaptureQueriesContext(connection) as queries:
+        results = search(query="退休金", language="zh-hans")
+    assert not any("search_synonymgroup" in query["sql"] for query in queries.captured_queries)
+    assert any("养老金" in str(result.title) for result in results.results)
+
+
+def test_a_further_page_of_a_logged_search_is_not_counted_again(client):
+    query = "社保卡 激活 鸸鹋"  # no page has every word; many have some
+    assert client.get("/zh-hans/search/", {"q": query}).context["results"].num_pages > 1
+    client.get("/zh-hans/search/", {"q": query, "page": "2"})
+    assert UnansweredSearch.objects.get(query=query).searches == 1

@@ -59,3 +59,32 @@ def test_clean_query_removes_control_characters_and_limits_length():
     assert clean_query("a\x00b\tc\u200bd") == "a b c d"
     assert len(clean_query("卡" * 10_000)) == MAX_QUERY_CHARS
     assert clean_query(None) == ""
+
+
+def test_a_question_is_cut_into_the_subjects_words():
+    assert [term.text for term in query_terms("查缴费记录")] == ["查", "缴费", "记录"]
+    assert [term.text for term in query_terms("社保卡存钱了但是没激活")] == ["社保卡", "存钱", "激活"]
+    # Compounds of the lexicon stay whole: a phrase of bigrams, as before.
+    assert query_terms("金融账户")[0].tokens == ("金融", "融账", "账户")
+
+
+def test_words_without_a_subject_are_dropped_unless_nothing_else_is_left():
+    assert [term.text for term in query_terms("我的社保卡")] == ["社保卡"]
+    assert [term.text for term in query_terms("社保卡 我的")] == ["社保卡"]
+    assert [term.text for term in query_terms("我的")] == ["我的"]
+    assert [term.text for term in query_terms("的")] == ["的"]
+
+
+def test_synonyms_of_a_term_and_english_phrases():
+    from inquiry.search.text import Thesaurus
+
+    thesaurus = Thesaurus([["公交", "地铁", "乘车"], ["bus", "public transport"], ["丢了", "挂失"]])
+    terms = query_terms("社保卡坐地铁", thesaurus)
+    assert [term.text for term in terms] == ["社保卡", "坐", "地铁"]
+    assert {synonym.text for synonym in terms[2].synonyms} == {"公交", "乘车"}
+    assert [phrasing.tokens for phrasing in terms[2].phrasings][0] == ("地铁",)
+    english = query_terms("card on public transport", thesaurus)
+    assert [term.tokens for term in english] == [("card",), ("public", "transport")]
+    assert [synonym.tokens for synonym in english[1].synonyms] == [("bus",)]
+    # A known word ending in a particle is kept whole: 丢了, not 丢.
+    assert [term.text for term in query_terms("卡丢了吗", thesaurus)] == ["卡", "丢了"]
