@@ -463,3 +463,53 @@ def test_diagrams_text_is_at_least_14_px_on_a_phone(site, browser, language, pat
             assert drawn["outside"] == [], drawn
     finally:
         context.close()
+
+
+EDGE_LABELS = """() => [...document.querySelectorAll('svg.state-diagram')].map(svg => {
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  const box = e => { const b = e.getBoundingClientRect();
+    return {left: b.left, top: b.top, right: b.right, bottom: b.bottom}; };
+  const labels = [...svg.querySelectorAll('text.state-edge-label')];
+  return {
+    svg: box(svg),
+    arrows: svg.querySelectorAll('.diagram-edge').length,
+    labels: labels.map(t => ({text: t.textContent, size: parseFloat(getComputedStyle(t).fontSize) * scale,
+                              box: box(t)})),
+    states: [...svg.querySelectorAll('rect')].map(box),
+  };
+})"""
+
+
+def _apart(a, b):
+    return a["right"] <= b["left"] or b["right"] <= a["left"] or a["bottom"] <= b["top"] or b["bottom"] <= a["top"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_card_diagram_arrows_are_labelled_without_overlap_on_a_phone(site, browser, language):
+    context, page = new_page(browser, "phone")
+    try:
+        page.goto(site.url(f"/{language}/card/"))
+        diagrams = page.evaluate(EDGE_LABELS)
+        assert diagrams, "no svg.state-diagram"
+        for drawn in diagrams:
+            labels = drawn["labels"]
+            # One label per arrow, each readable and inside the figure.
+            assert len(labels) == drawn["arrows"] > 0, drawn
+            frame = drawn["svg"]
+            figure(
+                f"card diagram {language:7} {len(labels):2} arrow labels, smallest "
+                f"{min(label['size'] for label in labels):.1f} px, figure "
+                f"{frame['right'] - frame['left']:.0f} x {frame['bottom'] - frame['top']:.0f} px on a 360 px phone"
+            )
+            for index, label in enumerate(labels):
+                assert label["size"] >= 14, label
+                edge = label["box"]
+                assert edge["left"] >= frame["left"] - 1 and edge["right"] <= frame["right"] + 1, label
+                assert edge["top"] >= frame["top"] - 1 and edge["bottom"] <= frame["bottom"] + 1, label
+                for other in labels[index + 1 :]:
+                    assert _apart(edge, other["box"]), (label["text"], other["text"])
+                for state in drawn["states"]:
+                    assert _apart(edge, state), (label["text"], state)
+        assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    finally:
+        context.close()
