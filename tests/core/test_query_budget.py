@@ -19,8 +19,8 @@ BUDGETS = {
     "faq article": (f"/zh-hans/faq/{SEED}/", 7),  # 6, and one for its sources
     "law index": ("/zh-hans/law/", 1),
     "law": ("/zh-hans/law/social-insurance-law/", 4),
-    "law article": ("/zh-hans/law/social-insurance-law/14/", 5),
-    "sources": ("/zh-hans/law/sources/", 1),  # 4, and one for the procedures citing it
+    "law article": ("/zh-hans/law/social-insurance-law/14/", 5),  # 4, and one for the procedures citing it
+    "sources": ("/zh-hans/law/sources/", 1),
     "card": ("/zh-hans/card/", 5),  # 4, and one for the states' sources
     "procedure": ("/zh-hans/card/procedures/activate-financial-account/", 5),  # 4, and the steps' sources
 }
