@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from .diff import FieldChange, field_label, text_lines
 from .forms import SEEN_VERSION
 from .models import APPROVE_PERMISSION, Proposal
+from .readonly import ReadOnlyAdminMixin
 
 logger = logging.getLogger(__name__)
 
@@ -162,22 +163,13 @@ def describe(target_admin, replay, obj):
 # --- the admin ----------------------------------------------------------------------------------------
 
 
-class ProposalAdmin(admin.ModelAdmin):
+class ProposalAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Proposed changes to live content: Editors and Publishers see them; Publishers approve or reject."""
 
     list_display = ["__str__", "status", "proposed_by", "created_at", "decided_by", "decided_at"]
     list_filter = ["status"]
     list_select_related = ["content_type", "proposed_by", "decided_by"]
     template = "editorial/admin/proposal.html"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_actions(self, request):
         return {}

@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from inquiry.editorial.admin import EditorialAdmin
+from inquiry.editorial.readonly import ReadOnlyAdminMixin
 
 from .models import Document, Recommendation, SynonymGroup, UnansweredSearch
 from .reports import unmet_needs_report
@@ -65,18 +66,9 @@ class SynonymGroupAdmin(EditorialAdmin):
 
 
 @admin.register(UnansweredSearch)
-class UnansweredSearchAdmin(admin.ModelAdmin):
+class UnansweredSearchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The list of this model is the report: what visitors looked for and did not find, per day and
     per week, with the answers they marked "not helpful". Rows are written by searches only."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_permission(request):
