@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "inquiry.search",
     "inquiry.feedback",
     "inquiry.operations",
+    # The front door (home page, robots.txt): above the content apps, imported by nothing but the URLs.
+    "inquiry.site",
     # Django's own form templates, found by the renderer below after ours.
     "django.forms",
 ]

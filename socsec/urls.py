@@ -5,8 +5,8 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from inquiry.core import views as core_views
-from inquiry.faq.views import HomeView
 from inquiry.operations.metrics import metrics_view
+from inquiry.site import views as site_views
 
 from .sitemaps import SITEMAPS
 
@@ -15,12 +15,12 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     # Answered by ObservabilityMiddleware before host checks; routed here too, so it has a URL name.
     path("metrics", metrics_view, name="metrics"),
-    path("robots.txt", core_views.robots_txt, name="robots_txt"),
+    path("robots.txt", site_views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
 ]
 
 urlpatterns += i18n_patterns(
-    path("", HomeView.as_view(), name="home"),
+    path("", site_views.HomeView.as_view(), name="home"),
     path("faq/", include("inquiry.faq.urls")),
     path("law/", include("inquiry.law.urls")),
     path("card/", include("inquiry.cards.urls")),

@@ -58,15 +58,6 @@ def _cache_answers():
         return False
 
 
-def robots_txt(request):
-    lines = ["User-agent: *", "Disallow: /admin/"]
-    # Search results and feedback forms are for people, not for an index of the site.
-    for code, _name in settings.LANGUAGES:
-        lines += [f"Disallow: /{code}/search/", f"Disallow: /{code}/feedback/"]
-    lines += [f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}", ""]
-    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
-
-
 def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
 
