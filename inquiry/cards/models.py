@@ -10,6 +10,10 @@ from inquiry.law.models import LawArticle, Source
 class Procedure(EditableContent):
     """Something a cardholder does, as ordered steps: where to go, what to bring, what happens."""
 
+    # Listed on the pages of the law articles it cites (inquiry.law.citations): the procedure, not its steps.
+    citing_label = _("Step-by-step procedures")
+    citing_order = 30
+
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"), blank=True, help_text=_("What this does and when. Markdown."))
@@ -28,6 +32,11 @@ class Procedure(EditableContent):
     def save(self, *args, **kwargs):
         render_markdown_fields(self, ["summary"])
         super().save(*args, **kwargs)
+
+    @classmethod
+    def public_citing(cls):
+        """Every procedure has a public page (inquiry.law.citations)."""
+        return cls.objects.only("id", "slug", "title_zh_hans", "title_en")
 
     def get_absolute_url(self):
         return reverse("cards:procedure_detail", kwargs={"slug": self.slug})

@@ -10,7 +10,6 @@ class FaqConfig(AppConfig):
     def ready(self):
         from inquiry.core.redirects import register_slug_route
         from inquiry.law.audit import register_answers
-        from inquiry.law.citations import register_citing_kind
 
         from .audit import published_articles
         from .models import Article, Topic
@@ -18,11 +17,6 @@ class FaqConfig(AppConfig):
         register_slug_route("faq:article_detail", model=Article)
         register_slug_route("faq:topic_detail", model=Topic)
 
-        register_citing_kind(
-            label=_("Questions and answers"),
-            queryset=lambda: Article.objects.published().only("id", "slug", "title_zh_hans", "title_en"),
-            order=10,
-        )
         register_answers(published_articles)
 
     def load_shipped_content(self, loader):

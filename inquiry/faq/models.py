@@ -29,6 +29,10 @@ class Topic(EditableContent):
 class Article(Publishable):
     """A question and its answer: the short answer first, then the detail and the law behind it."""
 
+    # Listed on the pages of the law articles it cites (inquiry.law.citations).
+    citing_label = _("Questions and answers")
+    citing_order = 10
+
     slug = models.SlugField(_("slug"), max_length=100, unique=True, help_text=_("Part of the URL. ASCII."))
     topic = models.ForeignKey(Topic, verbose_name=_("topic"), on_delete=models.PROTECT, related_name="articles")
     title = models.CharField(_("question"), max_length=200, help_text=_("As a person would ask it."))
@@ -71,6 +75,11 @@ class Article(Publishable):
     def save(self, *args, **kwargs):
         render_markdown_fields(self, ["body"])
         super().save(*args, **kwargs)
+
+    @classmethod
+    def public_citing(cls):
+        """The published articles (inquiry.law.citations)."""
+        return cls.objects.published().only("id", "slug", "title_zh_hans", "title_en")
 
     def get_absolute_url(self):
         return reverse("faq:article_detail", kwargs={"slug": self.slug})

@@ -10,26 +10,16 @@ class GuideConfig(AppConfig):
     def ready(self):
         from inquiry.core.redirects import register_slug_route
         from inquiry.law.audit import register_answers
-        from inquiry.law.citations import register_citing_kind
 
         from . import checks  # noqa: F401 - registers the system check over published flows
         from .audit import reachable_outcomes
-        from .models import Flow, Outcome
+        from .models import Flow
 
         # A flow's new slug moves its start page and every question, answer and outcome page under it.
         # (Old question, answer and outcome slugs are followed by the views: see views.FlowPageView.)
         for url_name in ("guide:start", "guide:question", "guide:answer", "guide:outcome"):
             register_slug_route(url_name, model=Flow, kwarg="flow_slug")
 
-        register_citing_kind(
-            label=_("Guided answers"),
-            queryset=lambda: (
-                Outcome.objects.filter(flow__in=Flow.objects.published())
-                .select_related("flow")
-                .only("id", "slug", "heading_zh_hans", "heading_en", "flow__id", "flow__slug")
-            ),
-            order=20,
-        )
         register_answers(reachable_outcomes)
 
     def load_shipped_content(self, loader):

@@ -101,6 +101,10 @@ class Question(EditableContent):
 class Outcome(EditableContent):
     """Where a path of answers ends: what happened, the account state, the steps to take, the law."""
 
+    # Listed on the pages of the law articles it cites (inquiry.law.citations), in published guides only.
+    citing_label = _("Guided answers")
+    citing_order = 20
+
     flow = models.ForeignKey(Flow, verbose_name=_("guided inquiry"), on_delete=models.CASCADE, related_name="outcomes")
     slug = models.SlugField(_("slug"), max_length=100, help_text=_("Part of the URL. ASCII, stable."))
     heading = models.CharField(_("heading"), max_length=200, help_text=_("What happened, in one sentence."))
@@ -148,6 +152,15 @@ class Outcome(EditableContent):
     def save(self, *args, **kwargs):
         render_markdown_fields(self, ["what_happened"])
         super().save(*args, **kwargs)
+
+    @classmethod
+    def public_citing(cls):
+        """The outcomes a visitor can reach: those of published guides (inquiry.law.citations)."""
+        return (
+            cls.objects.filter(flow__in=Flow.objects.published())
+            .select_related("flow")
+            .only("id", "slug", "heading_zh_hans", "heading_en", "flow__id", "flow__slug")
+        )
 
     def get_absolute_url(self):
         # Without answers: the outcome page sends the visitor on to the shortest set of answers that
