@@ -121,10 +121,6 @@ def track_editable_content():
             track_content_model(model)
 
 
-def tracked_models():
-    return frozenset(_tracked)
-
-
 def _on_save_or_delete(sender, using=DEFAULT_DB_ALIAS, **kwargs):
     if not getattr(_batch, "depth", 0):
         content_changed(using=using)

@@ -26,10 +26,6 @@ def target_for(kind):
     return _targets.get(kind)
 
 
-def all_targets():
-    return list(_targets.values())
-
-
 def register_builtin_targets():
     from inquiry.faq.models import Article
 

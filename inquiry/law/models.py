@@ -138,7 +138,3 @@ class Source(EditableContent):
 
     def __str__(self):
         return f"{self.title} ({self.publisher})" if self.publisher else self.title
-
-    @property
-    def carries_answers(self):
-        return self.strength in self.CARRYING_STRENGTHS

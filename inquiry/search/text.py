@@ -150,10 +150,6 @@ class Term:
     synonyms: tuple["Term", ...] = ()
 
     @property
-    def is_phrase(self):
-        return len(self.tokens) > 1
-
-    @property
     def phrasings(self):
         """The term itself and each synonym, as plain terms (what a page may hold instead)."""
         return (Term(self.text, self.tokens, self.cjk), *self.synonyms) if self.synonyms else (self,)

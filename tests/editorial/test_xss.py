@@ -9,12 +9,13 @@ from django.test import Client
 
 from inquiry.cards.models import Account, AccountState, Procedure
 from inquiry.faq.models import Article
-from inquiry.guide.engine import canonical_answers, enumerate_paths
+from inquiry.guide.engine import canonical_answers
 from inquiry.guide.models import Flow, Outcome, Question
 from inquiry.guide.selectors import flow_graph
 from inquiry.law.models import Law, LawArticle
 from tests.guide.flows import MAIN
 from tests.support.html_safety import executable_markup
+from tests.support.paths_through_guides import enumerate_paths
 
 from .conftest import SEED, form_data, in_english
 from .xss_payloads import PAYLOADS, SHORT_PAYLOADS

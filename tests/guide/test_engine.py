@@ -21,6 +21,7 @@ from inquiry.guide.engine import (
 )
 from inquiry.guide.models import Flow
 from inquiry.guide.selectors import flow_graph
+from tests.support.paths_through_guides import enumerate_paths
 
 from .flows import EXPECTED_PATHS, MAIN, SECOND, graph
 
@@ -232,7 +233,7 @@ def test_anything_but_a_graph_never_raises(not_a_graph):
     assert engine.resolve_page(not_a_graph, [], (QUESTION, "a")).action == NOT_FOUND
     assert engine.resolve_answer(not_a_graph, [], "a").action == NOT_FOUND
     assert engine.canonical_answers(not_a_graph) == {}
-    assert engine.enumerate_paths(not_a_graph) == []
+    assert enumerate_paths(not_a_graph) == []
 
 
 def random_graph(rng):
@@ -267,7 +268,7 @@ def random_pairs(rng, flow):
     keys = [q.slug for q in flow.questions] + ["ghost", "", "q1 ", "\ufffd", "a" * 300]
     values = ["c0", "c1", "c2", "c3", "yes", "", "x", "\x00"]
     noise = [(rng.choice(keys), rng.choice(values)) for _ in range(rng.randint(0, 4))]
-    paths = engine.enumerate_paths(flow, limit=50)
+    paths = enumerate_paths(flow, limit=50)
     if not paths or rng.random() < 0.3:
         return noise
     path = [tuple(answer) for answer in rng.choice(paths)[0]]
@@ -297,7 +298,7 @@ def test_fuzz_random_graphs_and_answers_never_raise_and_redirects_always_land():
             assert_sound_decision(flow, engine.resolve_answer(flow, pairs, question.slug))
         for outcome, answers in engine.canonical_answers(flow).items():
             assert engine.replay(flow, list(answers)).outcome == outcome
-        for answers, outcome in engine.enumerate_paths(flow, limit=200):
+        for answers, outcome in enumerate_paths(flow, limit=200):
             assert engine.replay(flow, list(answers)).outcome == outcome
 
 
@@ -308,7 +309,7 @@ def test_fuzz_random_graphs_and_answers_never_raise_and_redirects_always_land():
 @pytest.mark.parametrize("slug", list(EXPECTED_PATHS))
 def test_every_path_of_each_shipped_flow_reaches_its_outcome(slug):
     flow = flow_graph(Flow.objects.get(slug=slug))
-    paths = {tuple(tuple(answer) for answer in path): outcome for path, outcome in engine.enumerate_paths(flow)}
+    paths = {tuple(tuple(answer) for answer in path): outcome for path, outcome in enumerate_paths(flow)}
     assert paths == EXPECTED_PATHS[slug]
     for path, outcome in paths.items():
         assert engine.replay(flow, list(path)).outcome == outcome

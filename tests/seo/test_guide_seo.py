@@ -12,10 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.html import escape
 
-from inquiry.guide.engine import canonical_answers, enumerate_paths
+from inquiry.guide.engine import canonical_answers
 from inquiry.guide.models import Flow, Outcome
 from inquiry.guide.selectors import flow_graph
 from tests.guide.flows import MAIN, SECOND, THIRD, make_flow
+from tests.support.paths_through_guides import enumerate_paths
 
 from .test_seo import NS, head
 
