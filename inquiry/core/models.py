@@ -92,6 +92,30 @@ class Publishable(EditableContent):
             and self.published_at <= timezone.now()
         )
 
+    # The publishing steps change the object and leave the saving to the caller, which saves as
+    # editorial writes do (`inquiry.editorial.services.change_rows`: versions checked, one history record).
+
+    def publish(self, now=None):
+        """Published, from now; a future publish date stays (the item appears then). False if it already was."""
+        if self.status == self.Status.PUBLISHED:
+            return False
+        self.status = self.Status.PUBLISHED
+        self.published_at = self.published_at or now or timezone.now()
+        return True
+
+    def unpublish(self):
+        """Back to draft (the publish date stays, for when it is published again). False if it was a draft."""
+        if self.status == self.Status.DRAFT:
+            return False
+        self.status = self.Status.DRAFT
+        return True
+
+    def mark_reviewed(self, user, day=None):
+        """Someone checked it is still right: today, or `day`."""
+        self.last_reviewed_on = day or timezone.localdate()
+        self.reviewed_by = user
+        return True
+
 
 class ShippedRecord(models.Model):
     """What `load_content` last wrote for one shipped object.

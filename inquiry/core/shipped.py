@@ -88,6 +88,10 @@ class ContentLoader:
 
     verbosity: int = 1
     write: callable = print
+    # How an object and its relations are written: `save(obj=, relations=)`. `manage.py load_content`
+    # passes `inquiry.editorial.services.content_save` (one history version per object); by default, a
+    # plain save.
+    save: callable = None
     counts: dict = field(default_factory=lambda: {"created": 0, "updated": 0, "unchanged": 0, "kept": 0})
     kept: list = field(default_factory=list)
 
@@ -103,8 +107,7 @@ class ContentLoader:
         record = ShippedRecord.objects.filter(key=key).first()
         if obj is None:
             obj = model(**lookup, **(initial or {}), **values)
-            obj.save()
-            self._set_relations(obj, relations)
+            self._write(obj, relations)
             self._record(record, key, shipped)
             return self._count(obj, "created", key)
         current = self._current(obj, values, relations)
@@ -123,8 +126,7 @@ class ContentLoader:
             # Nobody edited it since the last load: the newer shipped text may replace it.
             for name, value in values.items():
                 setattr(obj, name, value)
-            obj.save()
-            self._set_relations(obj, relations)
+            self._write(obj, relations)
             self._record(record, key, shipped)
             return self._count(obj, "updated", key)
         self.kept.append(key)
@@ -151,7 +153,11 @@ class ContentLoader:
                 changed = True
         return changed
 
-    def _set_relations(self, obj, relations):
+    def _write(self, obj, relations):
+        if self.save is not None:
+            self.save(obj=obj, relations=relations)
+            return
+        obj.save()
         for name, items in relations.items():
             getattr(obj, name).set(items)
 

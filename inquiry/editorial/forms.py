@@ -138,7 +138,7 @@ class VersionCheckedForm(forms.ModelForm):
                 base = _base_value(type(self.instance), conflict, name)
                 mine = _comparable(self.cleaned_data[name])
                 if _same_value(mine, base):
-                    _write_value(data, self.add_prefix(name), self.fields[name], theirs)
+                    write_value(data, self.add_prefix(name), self.fields[name], theirs)
                     conflict.taken_in.append(self.fields[name].label or name)
                 elif not _same_value(mine, _comparable(theirs)):
                     conflict.both_changed.append(self.fields[name].label or name)
@@ -196,7 +196,7 @@ def _same_value(a, b):
     return a == b
 
 
-def _write_value(data, key, form_field, value):
+def write_value(data, key, form_field, value):
     """Put a stored value into submitted form data, in the shape the field's widget reads back."""
     widget = form_field.widget
     if isinstance(widget, forms.CheckboxInput):

@@ -1,4 +1,4 @@
-"""Proposals: an Editor's change to live content, kept until a Publisher approves it (see admin.py)."""
+"""Proposals: an Editor's change to live content, kept until a Publisher approves it (see proposals.py)."""
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -9,7 +9,8 @@ APPROVE_PERMISSION = "editorial.approve_proposal"
 
 
 class Proposal(models.Model):
-    """The submitted edit form of a live object, not applied: {field: [values]} as the browser sent it."""
+    """An Editor's validated change to a live object, not applied: the cleaned values of the edit form and
+    of its changed inline rows, as JSON (the shape is in `inquiry/editorial/proposals.py`)."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting for approval")

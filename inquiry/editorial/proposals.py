@@ -1,344 +1,325 @@
-"""Reviewing proposals: what an Editor's change would do to a live page, and applying it as it was sent.
+"""Proposals as revisions: an Editor's validated change to live content, kept as JSON until a Publisher decides.
 
-Approving replays the stored form through the page's own admin view, as the Publisher, inside one
-transaction: the same validation (versions, guide checks) runs, and anything but a successful save
-writes nothing.
+A proposal holds the cleaned values of the edit form and of its inline rows (in the spirit of Wagtail's
+`Revision.content`), never the request that sent them:
+
+    {"format": 2,
+     "fields": {"short_answer_en": "…", "citations": [12, 14], "published_at": "2026-12-03T09:00:00+00:00"},
+     "inlines": {"steps": [{"id": 7, "seen_version": 3, "fields": {"title_en": "…"}},
+                           {"id": null, "fields": {…}},            # a row added
+                           {"id": 9, "seen_version": 1, "delete": true}]}}
+
+Existing rows the Editor left alone are not stored. To show or apply a proposal, `bound_forms` builds
+the page's own admin form and formsets for the Publisher's request, bound to the object's current
+values with the proposed ones laid over them, and the version the proposal started from: the same
+validation runs as for a save (versions, a published guide's soundness), and `approve` saves through
+`services.content_save`, inside one transaction, or writes nothing.
 """
 
-import copy
-import logging
+import datetime
+import decimal
 
 from django import forms
-from django.contrib import admin, messages
-from django.contrib.admin.utils import quote, unquote
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.contrib.admin.helpers import AdminErrorList
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.forms.formsets import DELETION_FIELD_NAME
-from django.http import Http404, HttpResponseRedirect, QueryDict
-from django.template.response import TemplateResponse
-from django.urls import resolve, reverse
+from django.forms.formsets import DELETION_FIELD_NAME, all_valid
+from django.forms.models import InlineForeignKeyField
+from django.http import QueryDict
 from django.utils import timezone
-from django.utils.datastructures import MultiValueDict
-from django.utils.text import capfirst
+from django.utils.dateparse import parse_date, parse_datetime, parse_time
 from django.utils.translation import gettext as _
 
-from .diff import FieldChange, field_label, text_lines
-from .forms import SEEN_VERSION
-from .models import APPROVE_PERMISSION, Proposal
-from .readonly import ReadOnlyAdminMixin
+from .forms import SEEN_VERSION, write_value
+from .models import Proposal
+from .services import content_save
 
-logger = logging.getLogger(__name__)
-
-SKIPPED_FORM_FIELDS = {SEEN_VERSION, DELETION_FIELD_NAME, "id", "ORDER"}
+FORMAT = 2
+# Form fields a proposal does not keep: the version (kept as `base_version` / a row's `seen_version`),
+# the row machinery and the inline's link to its parent.
+NOT_KEPT = {SEEN_VERSION, DELETION_FIELD_NAME, "ORDER"}
 
 
 class ProposalUnusable(Exception):
     """The proposal cannot be read or applied; the message says why, for the Publisher."""
 
 
-def stored_data(proposal):
-    """The proposal's form data as a QueryDict, or ProposalUnusable if it is not {key: [text, …]}."""
+# --- storing --------------------------------------------------------------------------------------
+
+
+def _as_json(value):
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, models.QuerySet | list | tuple | set | frozenset):
+        return [_as_json(item) for item in value]
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    return value
+
+
+def _kept_fields(form):
+    pk_name = form._meta.model._meta.pk.name
+    return {
+        name: _as_json(form.cleaned_data[name])
+        for name, field in form.fields.items()
+        if name not in NOT_KEPT
+        and name in form.cleaned_data
+        and not isinstance(field, InlineForeignKeyField)
+        and not (name == pk_name and isinstance(field.widget, forms.HiddenInput))
+    }
+
+
+def _kept_rows(formset):
+    rows = []
+    for row in formset.forms:
+        existing = row.instance.pk is not None and not row.instance._state.adding
+        deleting = formset.can_delete and formset._should_delete_form(row)
+        if not existing and (deleting or not row.has_changed()):
+            continue  # an empty extra row
+        if existing and not deleting and not row.has_changed():
+            continue  # left alone
+        item = {"id": _as_json(row.instance.pk) if existing else None}
+        if existing and SEEN_VERSION in row.cleaned_data:
+            item["seen_version"] = row.cleaned_data[SEEN_VERSION]
+        if deleting:
+            item["delete"] = True
+        else:
+            item["fields"] = _kept_fields(row)
+        rows.append(item)
+    return rows
+
+
+def proposal_content(form, formsets):
+    """The JSON a proposal keeps of a validated form and its validated inline formsets."""
+    return {
+        "format": FORMAT,
+        "fields": _kept_fields(form),
+        "inlines": {formset.prefix: _kept_rows(formset) for formset in formsets},
+    }
+
+
+@transaction.atomic
+def propose(*, model, obj, form, formsets, user):
+    """Keep the validated, unsaved change of `obj` (None: a new object) as a proposal; nothing else is written."""
+    base_version = None
+    if obj is not None and any(field.name == "version" for field in model._meta.concrete_fields):
+        seen = form.cleaned_data.get(SEEN_VERSION)
+        base_version = seen if seen is not None else obj.version
+    return Proposal.objects.create(
+        content_type=ContentType.objects.get_for_model(model),
+        object_id=None if obj is None else str(obj.pk),
+        object_repr=str(obj if obj is not None else form.instance)[:200],
+        data=proposal_content(form, formsets),
+        base_version=base_version,
+        proposed_by=user,
+    )
+
+
+# --- reading: the admin's own forms, bound to the proposal ----------------------------------------------
+
+
+def _content(proposal):
     data = proposal.data
-    if not isinstance(data, dict):
-        raise ProposalUnusable(_("The proposal's form data cannot be read."))
-    query = QueryDict(mutable=True)
-    for key, values in data.items():
-        if not isinstance(values, list) or not all(isinstance(value, str) for value in values):
-            raise ProposalUnusable(_("The proposal's form data cannot be read."))
-        query.setlist(key, values)
-    query._mutable = False
-    return query
+    unreadable = ProposalUnusable(_("The proposal's form data cannot be read."))
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise unreadable
+    fields, inlines = data.get("fields"), data.get("inlines", {})
+    if not isinstance(fields, dict) or not isinstance(inlines, dict):
+        raise unreadable
+    for rows in inlines.values():
+        if not isinstance(rows, list):
+            raise unreadable
+        for row in rows:
+            if (
+                not isinstance(row, dict)
+                or not isinstance(row.get("fields", {}), dict)
+                or not isinstance(row.get("id"), int | str | type(None))
+                or not isinstance(row.get("seen_version", 0), int)
+            ):
+                raise unreadable
+    return fields, inlines
 
 
-def target_url(admin_site, proposal):
-    opts = proposal.target_model._meta
-    if proposal.object_id is None:
-        return reverse(f"{admin_site.name}:{opts.app_label}_{opts.model_name}_add")
-    return reverse(f"{admin_site.name}:{opts.app_label}_{opts.model_name}_change", args=[quote(proposal.object_id)])
-
-
-def replay_request(request, proposal, url):
-    """A copy of `request` that posts the proposal's form to `url`, as `request.user`, not captured again."""
-    replay = copy.copy(request)
-    replay.method = "POST"
-    replay.GET = QueryDict()
-    replay._post = stored_data(proposal)
-    replay._files = MultiValueDict()
-    replay.path = replay.path_info = url
-    replay.resolver_match = resolve(url)
-    replay.META = {**request.META, "REQUEST_METHOD": "POST", "QUERY_STRING": ""}
-    # The Publisher's own POST passed the CSRF check; this one is built here, not sent by a browser.
-    replay._dont_enforce_csrf_checks = True
-    replay._editorial_replay = True
-    replay._editorial_proposer = proposal.proposed_by
-    return replay
-
-
-# --- a readable difference: the page now, and as proposed --------------------------------------------
-
-
-def shown(form_field, value):
-    """A form value (stored or submitted) as an editor reads it."""
-    if value is None or value == "" or value == []:
-        return ""
-    try:
-        if isinstance(form_field, forms.ModelMultipleChoiceField):
-            keys = [getattr(item, "pk", item) for item in value]
-            return ", ".join(sorted(str(obj) for obj in form_field.queryset.filter(pk__in=keys)))
-        if isinstance(form_field, forms.ModelChoiceField):
-            found = form_field.queryset.filter(pk=getattr(value, "pk", value)).first()
-            return str(found) if found is not None else str(value)
-        if isinstance(form_field, forms.BooleanField):
-            return _("yes") if form_field.to_python(value) else _("no")
-        if isinstance(form_field, forms.ChoiceField):
-            labels = {str(key): label for key, label in form_field.choices if not isinstance(label, (list, tuple))}
-            return str(labels.get(str(value), value))
-    except (ValueError, TypeError, forms.ValidationError):
-        pass
-    if isinstance(value, (list, tuple)):
-        return " ".join(str(item) for item in value)
-    return str(value)
-
-
-def form_changes(form, *, new):
-    """[FieldChange] for each field the bound `form` changes (every filled field of a new row)."""
-    model = form._meta.model
-    changes = []
-    for name in form.changed_data:
-        if name in SKIPPED_FORM_FIELDS:
-            continue
-        form_field = form.fields[name]
-        try:
-            label = field_label(model._meta.get_field(name))
-        except FieldDoesNotExist:  # a form-only field
-            label = capfirst(str(form_field.label or name))
-        before = None if new else form[name].initial
-        after = form[name].data
-        if isinstance(form_field, forms.CharField) and not isinstance(form_field, forms.ChoiceField):
-            old_text = "" if before is None else str(before)
-            new_text = "" if after is None else str(after).replace("\r\n", "\n")
-            if old_text.replace("\r\n", "\n") == new_text:
-                continue
-            changes.append(FieldChange(name, label, "text", old_text, new_text, lines=text_lines(old_text, new_text)))
-        else:
-            old_shown, new_shown = shown(form_field, before), shown(form_field, after)
-            if old_shown != new_shown:
-                changes.append(FieldChange(name, label, "value", old_shown, new_shown))
-    return changes
-
-
-def _deleting(formset, form):
-    if not formset.can_delete or DELETION_FIELD_NAME not in form.fields:
-        return False
-    return bool(form.fields[DELETION_FIELD_NAME].to_python(form[DELETION_FIELD_NAME].data))
-
-
-def describe(target_admin, replay, obj):
-    """(field changes of the page, [inline sections]) the proposal would make to `obj` (None: a new object)."""
-    change = obj is not None
-    form_class = target_admin.get_form(replay, obj, change=change)
-    form = form_class(replay.POST, replay.FILES, instance=obj)
-    fields = form_changes(form, new=not change)
-    sections = []
-    parent = obj if change else form.instance
-    formsets, _inlines = target_admin._create_formsets(replay, parent, change=change)
-    for formset in formsets:
-        rows = []
-        verbose = capfirst(formset.model._meta.verbose_name)
-        for index, row in enumerate(formset.forms, start=1):
-            existing = row.instance.pk is not None
-            if existing and _deleting(formset, row):
-                rows.append({"kind": "deleted", "name": str(row.instance), "changes": []})
-            elif existing and row.has_changed():
-                row_changes = form_changes(row, new=False)
-                if row_changes:
-                    rows.append({"kind": "changed", "name": str(row.instance), "changes": row_changes})
-            elif not existing and row.has_changed() and not _deleting(formset, row):
-                rows.append({"kind": "added", "name": f"{verbose} {index}", "changes": form_changes(row, new=True)})
-        if rows:
-            sections.append({"title": capfirst(formset.model._meta.verbose_name_plural), "rows": rows})
-    return fields, sections
-
-
-# --- the admin ----------------------------------------------------------------------------------------
-
-
-class ProposalAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Proposed changes to live content: Editors and Publishers see them; Publishers approve or reject."""
-
-    list_display = ["__str__", "status", "proposed_by", "created_at", "decided_by", "decided_at"]
-    list_filter = ["status"]
-    list_select_related = ["content_type", "proposed_by", "decided_by"]
-    template = "editorial/admin/proposal.html"
-
-    def get_actions(self, request):
-        return {}
-
-    def get_queryset(self, request):
-        # Waiting ones first, oldest of those first; then the decided ones, newest first.
-        pending = models.Case(models.When(status=Proposal.Status.PENDING, then=0), default=1)
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(waiting=pending)
-            .order_by("waiting", models.F("decided_at").desc(nulls_first=True), "created_at", "id")
-        )
-
-    def get_ordering(self, request):
-        return []
-
-    def can_approve(self, request):
-        return request.user.has_perm(APPROVE_PERMISSION)
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        object_id = unquote(object_id)
-        proposals = Proposal.objects.select_related("content_type", "proposed_by", "decided_by")
-        proposal = proposals.filter(pk=object_id).first() if object_id.isdigit() else None
-        if proposal is None:
-            raise Http404
-        if not self.has_view_permission(request, proposal):
-            raise PermissionDenied
-        if request.method == "POST":
-            return self.decide(request, proposal)
-        return self.detail(request, proposal)
-
-    def target_admin(self, proposal):
-        model = proposal.target_model
-        return self.admin_site._registry.get(model) if model is not None else None
-
-    def detail(self, request, proposal):
-        target_admin = self.target_admin(proposal)
-        obj = proposal.target() if target_admin is not None else None
-        problem = None
-        fields, sections = [], []
-        if target_admin is None:
-            problem = _("This kind of content can no longer be edited in the admin.")
-        elif proposal.object_id is not None and obj is None:
-            problem = _("The page this proposal changes has been deleted since.")
-        elif proposal.status == Proposal.Status.PENDING:
+def _from_json(form_field, value):
+    """A stored value as the form field's widget reads it back (dates from ISO text, many ids as a set)."""
+    if isinstance(value, str):
+        parse = None
+        if isinstance(form_field, forms.DateTimeField | forms.SplitDateTimeField):
+            parse = parse_datetime
+        elif isinstance(form_field, forms.DateField):
+            parse = parse_date
+        elif isinstance(form_field, forms.TimeField):
+            parse = parse_time
+        if parse is not None:
             try:
-                replay = replay_request(request, proposal, target_url(self.admin_site, proposal))
-                fields, sections = describe(target_admin, replay, obj)
-            except ProposalUnusable as error:
-                problem = str(error)
-            except Exception:
-                logger.exception("proposal %s cannot be shown", proposal.pk)
-                problem = _("The proposal's form data cannot be read.")
-        pending = proposal.status == Proposal.Status.PENDING
-        stale = (
-            pending
-            and obj is not None
-            and proposal.base_version is not None
-            and getattr(obj, "version", proposal.base_version) != proposal.base_version
-        )
-        context = {
-            **self.admin_site.each_context(request),
-            "title": str(proposal),
-            "opts": self.model._meta,
-            "proposal": proposal,
-            "object": obj,
-            "object_url": target_url(self.admin_site, proposal) if target_admin is not None and obj is not None else "",
-            "current_version": getattr(obj, "version", None),
-            "stale": stale,
-            "problem": problem,
-            "changes": fields,
-            "sections": sections,
-            "can_approve": pending and self.can_approve(request) and problem is None,
-            "can_reject": pending and self.can_approve(request),
-            "can_withdraw": pending and proposal.proposed_by_id == request.user.pk,
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, self.template, context)
+                parsed = parse(value)
+            except ValueError:
+                parsed = None
+            if parsed is None:
+                raise ProposalUnusable(_("The proposal's form data cannot be read."))
+            if isinstance(parsed, datetime.datetime) and timezone.is_naive(parsed):
+                parsed = timezone.make_aware(parsed)
+            return parsed
+    if isinstance(form_field, forms.ModelMultipleChoiceField) and isinstance(value, list):
+        return set(value)
+    if isinstance(value, dict | list) and not isinstance(form_field, forms.MultipleChoiceField):
+        raise ProposalUnusable(_("The proposal's form data cannot be read."))
+    return value
 
-    def decide(self, request, proposal):
-        here = reverse(f"{self.admin_site.name}:editorial_proposal_change", args=[proposal.pk])
-        if "_approve" in request.POST:
-            if not self.can_approve(request):
-                raise PermissionDenied
-            self.approve(request, proposal)
-        elif "_reject" in request.POST:
-            if not self.can_approve(request):
-                raise PermissionDenied
-            self.close(request, proposal, Proposal.Status.REJECTED, _("Rejected. The page was not changed."))
-        elif "_withdraw" in request.POST:
-            if proposal.proposed_by_id != request.user.pk:
-                raise PermissionDenied
-            self.close(request, proposal, Proposal.Status.WITHDRAWN, _("Withdrawn. The page was not changed."))
-        return HttpResponseRedirect(here)
 
-    def close(self, request, proposal, status, done):
-        updated = Proposal.objects.filter(pk=proposal.pk, status=Proposal.Status.PENDING).update(
-            status=status, decided_by=request.user, decided_at=timezone.now()
-        )
-        if updated:
-            self.message_user(request, done, messages.SUCCESS)
+def _fill(data, form, proposed=None, seen_version=None):
+    """Write `form`'s current values into `data`, the proposed ones (by field name) instead where given."""
+    proposed = proposed or {}
+    for name, form_field in form.fields.items():
+        if name == DELETION_FIELD_NAME:
+            continue
+        if name == SEEN_VERSION and seen_version is not None:
+            value = seen_version
+        elif name in proposed and name not in NOT_KEPT:
+            value = _from_json(form_field, proposed[name])
         else:
-            self.message_user(request, _("This proposal was already decided."), messages.WARNING)
-
-    def approve(self, request, proposal):
-        target_admin = self.target_admin(proposal)
+            value = form.get_initial_for_field(form_field, name)
+        if isinstance(form_field, forms.ModelMultipleChoiceField) and not isinstance(value, set):
+            value = {getattr(item, "pk", item) for item in value or ()}
         try:
-            with transaction.atomic():
-                locked = Proposal.objects.select_for_update().filter(pk=proposal.pk).first()
-                if locked is None or locked.status != Proposal.Status.PENDING:
-                    raise ProposalUnusable(_("This proposal was already decided."))
-                if target_admin is None:
-                    raise ProposalUnusable(_("This kind of content can no longer be edited in the admin."))
-                obj = proposal.target()
-                if proposal.object_id is not None and obj is None:
-                    raise ProposalUnusable(_("The page this proposal changes has been deleted since."))
-                replay = replay_request(request, proposal, target_url(self.admin_site, proposal))
-                replay._editorial_change_reason = _("Approved proposal #%(id)s by %(user)s") % {
-                    "id": proposal.pk,
-                    "user": proposal.proposed_by.get_username(),
-                }
-                if obj is None:
-                    response = target_admin.add_view(replay)
-                else:
-                    response = target_admin.change_view(replay, quote(proposal.object_id))
-                if response.status_code != 302:
-                    raise ProposalUnusable(self.refusal(proposal, obj, response))
-                locked.status = Proposal.Status.APPROVED
-                locked.decided_by = request.user
-                locked.decided_at = timezone.now()
-                locked.save(update_fields=["status", "decided_by", "decided_at"])
-        except ProposalUnusable as error:
-            self.message_user(request, str(error), messages.ERROR)
-            return
-        except PermissionDenied:
-            self.message_user(
-                request, _("You may not make this change yourself, so you cannot approve it."), messages.ERROR
-            )
-            return
-        self.message_user(
-            request,
-            _("Approved: %(proposal)s is now on the site.") % {"proposal": proposal},
-            messages.SUCCESS,
-        )
+            write_value(data, form.add_prefix(name), form_field, value)
+        except (TypeError, ValueError, AttributeError) as error:  # a stored value of the wrong kind
+            raise ProposalUnusable(_("The proposal's form data cannot be read.")) from error
 
-    def refusal(self, proposal, obj, response):
-        """Why the replayed form did not save, in words for the Publisher."""
-        advice = _(
-            "Nothing was changed. Reject the proposal and ask %(user)s to make the change again "
-            "on the page as it is now."
-        ) % {"user": proposal.proposed_by.get_username()}
-        current = getattr(obj, "version", None)
-        if proposal.base_version is not None and current is not None and current != proposal.base_version:
-            return " ".join(
-                [
-                    _(
-                        "The page changed since the proposal: it was made on version %(base)s, the page is now "
-                        "at version %(current)s, so it cannot be applied as it is."
-                    )
-                    % {"base": proposal.base_version, "current": current},
-                    advice,
-                ]
-            )
-        errors = []
-        context = getattr(response, "context_data", None) or {}
-        for error_list in context.get("errors") or []:
-            errors.extend(str(message) for message in error_list)
-        detail = _("The proposal cannot be applied as it is")
-        if errors:
-            detail = f"{detail}: {' '.join(errors[:5])}"
-        return f"{detail}. {advice}"
+
+def _inline_formsets(model_admin, request, obj):
+    """[(FormSet class, inline, prefix)] as the admin's change form numbers them."""
+    found, prefixes = [], {}
+    args = [request] if obj is None else [request, obj]
+    for formset_class, inline in model_admin.get_formsets_with_inlines(*args):
+        prefix = formset_class.get_default_prefix()
+        prefixes[prefix] = prefixes.get(prefix, 0) + 1
+        if prefixes[prefix] != 1 or not prefix:
+            prefix = f"{prefix}-{prefixes[prefix]}"
+        found.append((formset_class, inline, prefix))
+    return found
+
+
+def bound_forms(model_admin, request, proposal, obj):
+    """(form, [formsets]): the admin's edit form of `obj` (None: new) for `request`, bound to the proposal.
+
+    Fields the proposer's form did not have (a Publisher sees the publishing fields) keep their current
+    values; rows the proposer left alone stay as they are.
+    """
+    fields, inlines = _content(proposal)
+    change = obj is not None
+    form_class = model_admin.get_form(request, obj, change=change)
+    data = QueryDict(mutable=True)
+    _fill(data, form_class(instance=obj), fields, seen_version=proposal.base_version)
+    formsets = []
+    for formset_class, inline, prefix in _inline_formsets(model_admin, request, obj):
+        queryset = inline.get_queryset(request)
+        current = formset_class(instance=obj if change else model_admin.model(), prefix=prefix, queryset=queryset)
+        rows = inlines.get(prefix, [])
+        by_id = {str(row["id"]): row for row in rows if row.get("id") is not None}
+        added = [row for row in rows if row.get("id") is None and not row.get("delete")]
+        existing = current.initial_forms
+        for row_form in existing:
+            row = by_id.pop(str(row_form.instance.pk), {})
+            _fill(data, row_form, row.get("fields"), seen_version=row.get("seen_version"))
+            if row.get("delete"):
+                data[row_form.add_prefix(DELETION_FIELD_NAME)] = "on"
+        if by_id:
+            # A row the proposal changes or deletes is gone: the page changed since the proposal.
+            raise ProposalUnusable(_("The page changed since the proposal: a row it changes has been deleted since."))
+        for index, row in enumerate(added, start=len(existing)):
+            blank = current.empty_form
+            blank.prefix = current.add_prefix(index)
+            _fill(data, blank, row.get("fields"))
+        data[f"{prefix}-TOTAL_FORMS"] = str(len(existing) + len(added))
+        data[f"{prefix}-INITIAL_FORMS"] = str(len(existing))
+        data[f"{prefix}-MIN_NUM_FORMS"] = "0"
+        data[f"{prefix}-MAX_NUM_FORMS"] = "1000"
+        formsets.append((formset_class, prefix, queryset))
+    data._mutable = False
+    # Built once every value is in `data`; new rows belong to the form's (new) object, as in the admin.
+    form = form_class(data, instance=obj)
+    parent = obj if change else form.instance
+    built = [
+        formset_class(data, instance=parent, prefix=prefix, queryset=queryset)
+        for formset_class, prefix, queryset in formsets
+    ]
+    return form, built
+
+
+def errors_of(form, formsets):
+    """Every error message of a bound form and its formsets, as the admin lists them above the form."""
+    return [str(message) for error_list in AdminErrorList(form, formsets) for message in error_list]
+
+
+# --- deciding ---------------------------------------------------------------------------------------------
+
+
+def approve(*, model_admin, request, proposal):
+    """Apply `proposal` as `request.user`, inside one transaction, or raise ProposalUnusable and write nothing.
+
+    Returns the saved object. PermissionDenied if the Publisher may not make this change themselves.
+    """
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().filter(pk=proposal.pk).first()
+        if locked is None or locked.status != Proposal.Status.PENDING:
+            raise ProposalUnusable(_("This proposal was already decided."))
+        if model_admin is None:
+            raise ProposalUnusable(_("This kind of content can no longer be edited in the admin."))
+        obj = proposal.target()
+        if proposal.object_id is not None and obj is None:
+            raise ProposalUnusable(_("The page this proposal changes has been deleted since."))
+        allowed = (
+            model_admin.has_add_permission(request) if obj is None else model_admin.has_change_permission(request, obj)
+        )
+        if not allowed:
+            raise PermissionDenied
+        form, formsets = bound_forms(model_admin, request, proposal, obj)
+        form_valid = form.is_valid()
+        if not (all_valid(formsets) and form_valid):
+            raise ProposalUnusable(refusal(proposal, obj, errors_of(form, formsets)))
+        reason = _("Approved proposal #%(id)s by %(user)s") % {
+            "id": proposal.pk,
+            "user": proposal.proposed_by.get_username(),
+        }
+        saved = content_save(obj=form.instance, form=form, formsets=formsets, user=request.user, reason=reason)
+        locked.status = Proposal.Status.APPROVED
+        locked.decided_by = request.user
+        locked.decided_at = timezone.now()
+        locked.save(update_fields=["status", "decided_by", "decided_at"])
+    return saved
+
+
+def close(*, proposal, status, user):
+    """Reject or withdraw: True if it was still waiting (and is now closed)."""
+    return bool(
+        Proposal.objects.filter(pk=proposal.pk, status=Proposal.Status.PENDING).update(
+            status=status, decided_by=user, decided_at=timezone.now()
+        )
+    )
+
+
+def refusal(proposal, obj, errors):
+    """Why the proposal did not apply, in words for the Publisher."""
+    advice = _(
+        "Nothing was changed. Reject the proposal and ask %(user)s to make the change again on the page as it is now."
+    ) % {"user": proposal.proposed_by.get_username()}
+    current = getattr(obj, "version", None)
+    if proposal.base_version is not None and current is not None and current != proposal.base_version:
+        return " ".join(
+            [
+                _(
+                    "The page changed since the proposal: it was made on version %(base)s, the page is now "
+                    "at version %(current)s, so it cannot be applied as it is."
+                )
+                % {"base": proposal.base_version, "current": current},
+                advice,
+            ]
+        )
+    detail = _("The proposal cannot be applied as it is")
+    if errors:
+        detail = f"{detail}: {' '.join(errors[:5])}"
+    return f"{detail}. {advice}"

@@ -2,7 +2,9 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from inquiry.core.generation import one_change
 from inquiry.core.shipped import ContentLoader, ShippedContentError
+from inquiry.editorial.services import content_save
 
 
 class Command(BaseCommand):
@@ -12,9 +14,11 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        loader = ContentLoader(verbosity=options["verbosity"], write=self.stdout.write)
+        # Each object is written as an editor's save is (one version, its relations included); the whole
+        # load is one change of the page cache. The command lives here, not in core, because of that.
+        loader = ContentLoader(verbosity=options["verbosity"], write=self.stdout.write, save=content_save)
         try:
-            with transaction.atomic():
+            with transaction.atomic(), one_change():
                 for app_config in apps.get_app_configs():
                     hook = getattr(app_config, "load_shipped_content", None)
                     if hook is not None:
