@@ -1,8 +1,9 @@
 """Loads inquiry/guide/content/flows.yaml (shape: docs/shipped-content.md).
 
 A shipped flow is checked as a graph before anything is written, and again after loading (an editor's
-kept changes and the shipped ones together must still make a sound flow). Either failure stops the
-whole `load_content` run, which then changes nothing.
+kept changes and the shipped ones together must still make a sound flow), both times by the guide's
+one rule, `services.flow_ensure_sound`. Either failure stops the whole `load_content` run, which then
+changes nothing.
 """
 
 import datetime
@@ -14,10 +15,9 @@ from inquiry.core.shipped import ShippedContentError, content_dir, read_yaml, tr
 from inquiry.faq.models import Article
 from inquiry.law.content_loader import article_lookup, source_lookup
 
-from .checks import flow_problems
 from .engine import ChoiceNode, FlowGraph, QuestionNode
 from .models import Choice, Flow, Outcome, OutcomeProcedure, Question
-from .selectors import flow_graph
+from .services import UnsoundFlow, flow_ensure_sound
 
 
 def _start_of_day(value):
@@ -44,9 +44,13 @@ def graph_from_yaml(item) -> FlowGraph:
     )
 
 
-def _refuse(slug, problems, when):
-    details = "; ".join(problem.message for problem in problems)
-    raise ShippedContentError(f"guide {slug!r} {when}: {details}")
+def _ensure_sound(slug, when, flow, graph=None):
+    """`services.flow_ensure_sound`, its refusal told as the loader tells it (the problems, not the admin's header)."""
+    try:
+        flow_ensure_sound(flow, graph)
+    except UnsoundFlow as error:
+        details = "; ".join(problem.message for problem in error.problems)
+        raise ShippedContentError(f"guide {slug!r} {when}: {details}") from error
 
 
 def load(loader, path=None):
@@ -56,9 +60,9 @@ def load(loader, path=None):
     faq_articles = {article.slug: article for article in Article.objects.all()}
     for order, item in enumerate(data.get("flows", [])):
         slug = item["slug"]
-        problems = flow_problems(graph_from_yaml(item))
-        if problems:
-            _refuse(slug, problems, "has problems in flows.yaml")
+        # Every shipped flow is published, so its graph in the file is checked as a published one.
+        shipped = Flow(slug=slug, status=Flow.Status.PUBLISHED)
+        _ensure_sound(slug, "has problems in flows.yaml", shipped, graph_from_yaml(item))
         key = f"guide:flow:{slug}"
         flow = loader.sync(
             key,
@@ -132,7 +136,5 @@ def load(loader, path=None):
         # The start is set once its question exists (and kept if an editor chose another one).
         flow = loader.sync(f"{key}:start", Flow, {"slug": slug}, {"first_question": questions[item["first_question"]]})
 
-        if flow.status == Flow.Status.PUBLISHED:
-            problems = flow_problems(flow_graph(flow))
-            if problems:
-                _refuse(slug, problems, "would be published with problems after loading (with the editors' changes)")
+        # Checked if it is published (an editor may have set it back to draft), with its row locked.
+        _ensure_sound(slug, "would be published with problems after loading (with the editors' changes)", flow)
