@@ -331,3 +331,27 @@ def test_publishers_are_told_on_the_admin_index_what_waits_for_them(editor_clien
     propose_article_edit(editor_client, live_article, short_answer_en="Two.")
     assert "2 proposed changes wait for your approval." in publisher_client.get("/admin/").content.decode()
     assert "wait for your approval" not in editor_client.get("/admin/").content.decode()
+
+
+def test_approving_a_guide_answer_offers_the_targets_of_its_own_guide_whatever_the_proposals_number(
+    editor_client, publisher_client
+):
+    # The answers' lists of next questions come from the question's guide, not from the number in the
+    # page's address (a proposal's number once picked another guide's questions, and the approval failed).
+    question = Question.objects.get(flow__slug=MAIN, slug="activated")
+    other = Question.objects.exclude(flow=question.flow).order_by("-pk").first()
+    choice = question.choices.exclude(next_question=None).first() or question.choices.first()
+    url = f"/admin/guide/question/{question.pk}/change/"
+    form = form_data(editor_client.get(url))
+    prefix = next(key[:-3] for key, value in form.items() if key.endswith("-id") and value == str(choice.pk))
+    form[f"{prefix}-label_en"] = "Proposed under another number"
+    assert editor_client.post(url, form).status_code == 302
+    proposal = Proposal.objects.get()
+    assert not Proposal.objects.filter(pk=other.pk).exists()
+    Proposal.objects.filter(pk=proposal.pk).update(id=other.pk)
+    proposal = Proposal.objects.get()
+    assert "Proposed under another number" in publisher_client.get(proposal_url(proposal)).content.decode()
+    response = publisher_client.post(proposal_url(proposal), {"_approve": "1"}, follow=True)
+    assert "is now on the site" in messages_of(response)
+    choice.refresh_from_db()
+    assert choice.label_en == "Proposed under another number"

@@ -45,6 +45,18 @@ class ChoiceFormSet(VersionCheckedInlineFormSet):
     is checked only when every row is valid and current.
     """
 
+    def add_fields(self, form, index):
+        # Offer only the questions and outcomes of the question's own guide, whichever request built the
+        # formset (the question's page, or a proposal's page applying a change to it).
+        super().add_fields(form, index)
+        flow_id = self.instance.flow_id
+        if flow_id is None:
+            return
+        if "next_question" in form.fields:
+            form.fields["next_question"].queryset = Question.objects.filter(flow_id=flow_id)
+        if "outcome" in form.fields:
+            form.fields["outcome"].queryset = Outcome.objects.filter(flow_id=flow_id)
+
     def clean(self):
         super().clean()
         question = self.instance

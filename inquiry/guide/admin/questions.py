@@ -40,8 +40,10 @@ class ChoiceInline(EditorialInlineMixin, TranslationStackedInline):
 
     @staticmethod
     def _flow_id(request):
+        # Only on the question's own pages; the formset narrows the lists again from its question
+        # (`forms.ChoiceFormSet.add_fields`), also when a proposal's page builds it.
         match = request.resolver_match
-        object_id = match.kwargs.get("object_id") if match else None
+        object_id = match.kwargs.get("object_id") if match and match.url_name == "guide_question_change" else None
         if object_id:
             return Question.objects.filter(pk=object_id).values_list("flow_id", flat=True).first()
         flow = request.GET.get("flow") or request.POST.get("flow")
