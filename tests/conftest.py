@@ -11,8 +11,14 @@ def load_site_content():
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """The test database starts with what `make run` loads: the shipped content and the law texts."""
+def shipped_content(django_db_setup, django_db_blocker):
+    """What `make run` loads (the shipped content and the law texts), in the test database, once per
+    test process; for the tests of the shipped content itself, its journeys and its search and SEO.
+
+    Opt-in: request the fixture, or mark a module `pytestmark = pytest.mark.usefixtures("shipped_content")`.
+    Other tests build the small world they need (tests/support/builders.py). Once loaded the content
+    stays for the rest of the process, so a test that does not ask for it must pass with or without it.
+    """
     with django_db_blocker.unblock():
         load_site_content()
 

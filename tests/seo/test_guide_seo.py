@@ -19,7 +19,7 @@ from tests.guide.flows import MAIN, SECOND, THIRD, make_flow
 
 from .test_seo import NS, head
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipped_content")]
 
 LANGUAGES = ["zh-hans", "en"]
 HOST = "http://testserver"
