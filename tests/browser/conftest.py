@@ -117,6 +117,17 @@ def record_artifact(path):
     return path
 
 
+def pytest_sessionfinish(session):
+    """Under pytest-xdist, a worker hands the folders it wrote to the main process, which prints them."""
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["artifact_folders"] = sorted(str(folder) for folder in WRITTEN)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    WRITTEN.update(Path(folder) for folder in getattr(node, "workeroutput", {}).get("artifact_folders", []))
+
+
 def pytest_terminal_summary(terminalreporter):
     if WRITTEN:
         terminalreporter.write_sep("-", "browser test artifacts")
