@@ -1,6 +1,9 @@
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
 
+from tests.support.artifacts import WRITTEN
 from tests.support.paths import law_files
 
 
@@ -51,3 +54,21 @@ def _fresh_cache():
 def no_page_cache(settings):
     """Turn the whole-page cache off, for tests that measure what rendering a page costs."""
     settings.SOCSEC_PAGE_CACHE = False
+
+
+def pytest_sessionfinish(session):
+    """Under pytest-xdist, a worker hands the folders it wrote artifacts to to the main process."""
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["artifact_folders"] = sorted(str(folder) for folder in WRITTEN)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    WRITTEN.update(Path(folder) for folder in getattr(node, "workeroutput", {}).get("artifact_folders", []))
+
+
+def pytest_terminal_summary(terminalreporter):
+    if WRITTEN and not hasattr(terminalreporter.config, "workeroutput"):
+        terminalreporter.write_sep("-", "browser test artifacts")
+        for folder in sorted(WRITTEN):
+            terminalreporter.write_line(f"written to {folder}")

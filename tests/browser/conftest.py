@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.artifacts import WRITTEN
 from tests.support.server import running_site
 
 from .pages import UNREACHABLE_DATABASE_URL, Catalogue, admin_objects
@@ -108,28 +109,8 @@ def page(browser, viewport):
     context.close()
 
 
-# What the browser tests wrote for people to look at (screenshots, page weights, printed pages).
-WRITTEN = set()
-
-
+# What the browser tests wrote for people to look at (screenshots, page weights, printed pages): the
+# folders are listed at the end of the run (tests/conftest.py, which the main process of xdist loads too).
 def record_artifact(path):
     WRITTEN.add(Path(path).parent)
     return path
-
-
-def pytest_sessionfinish(session):
-    """Under pytest-xdist, a worker hands the folders it wrote to the main process, which prints them."""
-    if hasattr(session.config, "workeroutput"):
-        session.config.workeroutput["artifact_folders"] = sorted(str(folder) for folder in WRITTEN)
-
-
-@pytest.hookimpl(optionalhook=True)
-def pytest_testnodedown(node, error):
-    WRITTEN.update(Path(folder) for folder in getattr(node, "workeroutput", {}).get("artifact_folders", []))
-
-
-def pytest_terminal_summary(terminalreporter):
-    if WRITTEN:
-        terminalreporter.write_sep("-", "browser test artifacts")
-        for folder in sorted(WRITTEN):
-            terminalreporter.write_line(f"written to {folder}")
