@@ -86,11 +86,10 @@ def _template(base_env):
     if kind not in _TEMPLATES:
         folder = Path(tempfile.mkdtemp(prefix="socsec-template-"))
         env = {**base_env, "SOCSEC_VAR_DIR": str(folder), "CACHE_KEY_PREFIX": f"socsec-tpl-{uuid.uuid4().hex[:8]}"}
+        atexit.register(shutil.rmtree, folder, True)
         if postgres:
             env["DATABASE_URL"] = _postgres_database(f"{kind}/socsec_tpl_{os.getpid()}_{uuid.uuid4().hex[:6]}")
             atexit.register(_drop_postgres_database, env["DATABASE_URL"])
-        else:
-            atexit.register(shutil.rmtree, folder, True)
         prepare_database(env)
         _forget_cached_keys(env)
         _TEMPLATES[kind] = env["DATABASE_URL"] if postgres else folder / "socsec.sqlite3"
