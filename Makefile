@@ -77,8 +77,11 @@ vnu:
 		echo "NOTE: no java on PATH; the HTML checks will be skipped (Debian/Ubuntu: sudo apt-get install default-jre-headless)."; \
 	fi
 
+# Tests run in parallel (pytest-xdist), one worker per core; a test module stays on one worker (its
+# module-scoped servers start once). TEST_WORKERS=0 runs them in one process.
+TEST_WORKERS ?= auto
 test: setup-dev browser vnu
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: setup-dev
 	$(VENV)/bin/ruff check .

@@ -167,12 +167,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Without Redis, a file cache in var/: unlike local memory it is shared by all gunicorn workers on the
 # machine, so an edit retires cached pages in every worker at once.
 REDIS_URL = os.environ.get("REDIS_URL")
+# Under pytest-xdist each test worker (gw0, gw1, ...) has a cache of its own: the tests clear the cache
+# before each test, which would otherwise wipe the other worker's keys (the page generation among them).
+_TEST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+_WORKER_SUFFIX = f"-{_TEST_WORKER}" if _TEST_WORKER else ""
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "inquiry.core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "socsec"),
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "socsec") + _WORKER_SUFFIX,
             "TIMEOUT": 60 * 60 * 24,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry_after": 5},
         }
@@ -181,7 +185,7 @@ else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": os.environ.get("CACHE_DIR", str(VAR_DIR / "cache")),
+            "LOCATION": os.environ.get("CACHE_DIR", str(VAR_DIR / "cache")) + _WORKER_SUFFIX,
             "TIMEOUT": 60 * 60 * 24,
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }

@@ -1,6 +1,9 @@
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
 
+from tests.support.artifacts import WRITTEN
 from tests.support.paths import law_files
 
 
@@ -11,8 +14,14 @@ def load_site_content():
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """The test database starts with what `make run` loads: the shipped content and the law texts."""
+def shipped_content(django_db_setup, django_db_blocker):
+    """What `make run` loads (the shipped content and the law texts), in the test database, once per
+    test process; for the tests of the shipped content itself, its journeys and its search and SEO.
+
+    Opt-in: request the fixture, or mark a module `pytestmark = pytest.mark.usefixtures("shipped_content")`.
+    Other tests build the small world they need (tests/support/builders.py). Once loaded the content
+    stays for the rest of the process, so a test that does not ask for it must pass with or without it.
+    """
     with django_db_blocker.unblock():
         load_site_content()
 
@@ -45,3 +54,21 @@ def _fresh_cache():
 def no_page_cache(settings):
     """Turn the whole-page cache off, for tests that measure what rendering a page costs."""
     settings.SOCSEC_PAGE_CACHE = False
+
+
+def pytest_sessionfinish(session):
+    """Under pytest-xdist, a worker hands the folders it wrote artifacts to to the main process."""
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["artifact_folders"] = sorted(str(folder) for folder in WRITTEN)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    WRITTEN.update(Path(folder) for folder in getattr(node, "workeroutput", {}).get("artifact_folders", []))
+
+
+def pytest_terminal_summary(terminalreporter):
+    if WRITTEN and not hasattr(terminalreporter.config, "workeroutput"):
+        terminalreporter.write_sep("-", "browser test artifacts")
+        for folder in sorted(WRITTEN):
+            terminalreporter.write_line(f"written to {folder}")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.artifacts import WRITTEN
 from tests.support.server import running_site
 
 from .pages import UNREACHABLE_DATABASE_URL, Catalogue, admin_objects
@@ -108,17 +109,8 @@ def page(browser, viewport):
     context.close()
 
 
-# What the browser tests wrote for people to look at (screenshots, page weights, printed pages).
-WRITTEN = set()
-
-
+# What the browser tests wrote for people to look at (screenshots, page weights, printed pages): the
+# folders are listed at the end of the run (tests/conftest.py, which the main process of xdist loads too).
 def record_artifact(path):
     WRITTEN.add(Path(path).parent)
     return path
-
-
-def pytest_terminal_summary(terminalreporter):
-    if WRITTEN:
-        terminalreporter.write_sep("-", "browser test artifacts")
-        for folder in sorted(WRITTEN):
-            terminalreporter.write_line(f"written to {folder}")

@@ -6,6 +6,8 @@ from django.utils import translation
 from inquiry.cards.diagrams import WIDTH, layout, state_diagram, two_accounts_picture
 from inquiry.cards.selectors import accounts_with_states
 
+pytestmark = pytest.mark.usefixtures("shipped_content")
+
 SVG = "{http://www.w3.org/2000/svg}"
 
 

@@ -6,6 +6,8 @@ from inquiry.cards.models import AccountState
 from inquiry.core.language import mark_chinese_runs
 from inquiry.faq.models import Article
 
+pytestmark = pytest.mark.usefixtures("shipped_content")
+
 SPAN = '<span lang="zh-Hans">封存</span>'
 
 

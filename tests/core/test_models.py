@@ -6,6 +6,8 @@ from inquiry.cards.models import AccountState, StateTransition
 from inquiry.faq.models import Article
 from inquiry.law.models import LawArticle
 
+pytestmark = pytest.mark.usefixtures("shipped_content")
+
 
 @pytest.mark.django_db
 def test_every_save_is_a_new_version():

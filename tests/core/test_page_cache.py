@@ -19,7 +19,7 @@ from inquiry.law.models import Chapter, LawArticle
 SEED = "accidentally-put-money-on-card"
 SEED_URL = f"/en/faq/{SEED}/"
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipped_content")]
 
 
 def get(client, url, **headers):

@@ -9,6 +9,8 @@ from inquiry.cards.models import AccountState, Procedure
 from inquiry.faq.models import Article
 from inquiry.law.models import LawArticle, Source
 
+pytestmark = pytest.mark.usefixtures("shipped_content")
+
 SEED = "accidentally-put-money-on-card"
 
 # page → (url, the most queries it may make)

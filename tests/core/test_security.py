@@ -62,6 +62,7 @@ def csp_directives(header):
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("shipped_content")  # pages that exist (a 200 is cached, and the cached copy is checked)
 @pytest.mark.parametrize("url", ["/zh-hans/", SEED_PATH, "/en/law/social-insurance-law/14/", "/en/nowhere/"])
 def test_security_headers_on_public_pages(client, url):
     # Twice: the second answer comes from the page cache and must carry the same headers.

@@ -8,6 +8,8 @@ from inquiry.core.models import ShippedRecord
 from inquiry.faq.models import Article, Topic
 from inquiry.law.models import LawArticle
 
+pytestmark = pytest.mark.usefixtures("shipped_content")
+
 CONTENT_APPS = ("law", "cards", "faq", "guide")
 
 

@@ -15,6 +15,8 @@ from tests.guide.flows import MAIN, SECOND, make_flow
 
 from .conftest import create_user, form_data, sign_in
 
+pytestmark = pytest.mark.usefixtures("shipped_content")
+
 LANGUAGES = ["zh-hans", "en"]
 DEPOSIT = "?money-source=deposited-myself"
 OUTCOME = "/result/deposit-not-activated/?money-source=deposited-myself&activated=no"

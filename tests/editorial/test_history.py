@@ -12,6 +12,8 @@ from inquiry.law.models import Chapter, LawArticle
 
 from .conftest import SEED, form_data, in_english
 
+pytestmark = pytest.mark.usefixtures("shipped_content")
+
 
 def save_through_admin(client, obj, **changes):
     url = f"/admin/{obj._meta.app_label}/{obj._meta.model_name}/{obj.pk}/change/"

@@ -7,6 +7,8 @@ from inquiry.faq.models import Article
 
 from .conftest import SEED, form_data
 
+pytestmark = pytest.mark.usefixtures("shipped_content")
+
 
 @pytest.mark.django_db
 def test_the_change_form_offers_a_preview_that_works_without_javascript(editor_client):

@@ -11,6 +11,8 @@ from inquiry.faq.models import Article
 
 from .conftest import SEED, create_user, form_data, in_english, sign_in
 
+pytestmark = pytest.mark.usefixtures("shipped_content")
+
 EDITOR = "Editor"
 
 

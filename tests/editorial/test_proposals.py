@@ -16,6 +16,8 @@ from tests.guide.flows import MAIN
 from .conftest import SEED, form_data, in_english
 from .test_publishing import make_draft
 
+pytestmark = pytest.mark.usefixtures("shipped_content")
+
 ARTICLE = "/admin/faq/article/{}/change/"
 
 

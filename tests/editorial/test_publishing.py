@@ -12,6 +12,8 @@ from inquiry.faq.models import Article
 
 from .conftest import SEED, form_data
 
+pytestmark = pytest.mark.usefixtures("shipped_content")
+
 CHANGELIST = "/admin/faq/article/"
 
 

@@ -8,6 +8,8 @@ from inquiry.faq.models import Article
 
 from .conftest import SEED, create_user, sign_in
 
+pytestmark = pytest.mark.usefixtures("shipped_content")
+
 
 @pytest.mark.django_db
 def test_the_groups_exist_with_their_permissions():

@@ -19,7 +19,7 @@ from inquiry.law.models import LawArticle
 from .conftest import SEED, form_data, in_english
 from .test_publishing import action, make_draft
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipped_content")]
 
 
 @contextlib.contextmanager

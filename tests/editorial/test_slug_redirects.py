@@ -10,6 +10,8 @@ from inquiry.law.models import Law
 
 from .conftest import SEED, form_data, in_english
 
+pytestmark = pytest.mark.usefixtures("shipped_content")
+
 LANGUAGES = ["zh-hans", "en"]
 
 

@@ -9,6 +9,8 @@ from inquiry.law.models import Source
 
 from .conftest import SEED, form_data
 
+pytestmark = pytest.mark.usefixtures("shipped_content")
+
 ADD = "/admin/law/source/add/"
 NEW_SOURCE = {
     "slug": "test-official-page",

@@ -20,6 +20,8 @@ from tests.support.paths_through_guides import enumerate_paths
 from .conftest import SEED, form_data, in_english
 from .xss_payloads import PAYLOADS, SHORT_PAYLOADS
 
+pytestmark = pytest.mark.usefixtures("shipped_content")
+
 TRANSLATED = re.compile(r"^(?:[\w]+-\d+-)?\w+_(?:zh_hans|en)$")
 BAD_SCHEMES = ("javascript:", "data:", "vbscript:")
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background"}

@@ -10,6 +10,8 @@ from inquiry.faq import content_loader as faq_loader
 from inquiry.faq.models import Article, Topic
 from inquiry.law import content_loader as law_loader
 
+pytestmark = pytest.mark.usefixtures("shipped_content")
+
 FAQ = read_yaml(content_dir(faq_loader.__file__) / "faq.yaml")
 SOURCES_FILE = content_dir(law_loader.__file__) / "sources.yaml"
 

@@ -15,7 +15,7 @@ from tests.support.server import free_port
 
 SEED = "accidentally-put-money-on-card"
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipped_content")]
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from inquiry.feedback.models import Feedback
 from inquiry.guide.models import Flow, Outcome
 from tests.guide.flows import MAIN
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipped_content")]
 
 ANSWERS = "money-source=deposited-myself&activated=no"
 OUTCOME = "deposit-not-activated"

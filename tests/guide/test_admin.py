@@ -8,6 +8,8 @@ from inquiry.guide.models import Choice, Flow, Outcome, Question
 
 from .flows import MAIN, make_flow
 
+pytestmark = pytest.mark.usefixtures("shipped_content")
+
 
 @pytest.fixture
 def admin_client(admin_client):

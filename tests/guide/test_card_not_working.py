@@ -15,6 +15,8 @@ from inquiry.guide.selectors import flow_graph
 
 from .flows import EXPECTED_PATHS, MAIN, THIRD, query
 
+pytestmark = pytest.mark.usefixtures("shipped_content")
+
 LANGUAGES = ["zh-hans", "en"]
 FLOWS_YAML = content_dir(content_loader.__file__) / "flows.yaml"
 

@@ -12,6 +12,8 @@ from inquiry.guide.models import Choice, Flow, Outcome, Question
 
 from .flows import EXPECTED_PATHS, MAIN, SECOND
 
+pytestmark = pytest.mark.usefixtures("shipped_content")
+
 # Questions whose answer everyone knows, so "I'm not sure" would only add noise.
 NO_NOT_SURE = {(MAIN, "card-problem"), (SECOND, "pension-situation")}
 

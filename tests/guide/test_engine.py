@@ -1,4 +1,5 @@
-"""The engine: pure functions over a graph and the answers from a URL. Most tests need no database."""
+"""The engine: pure functions over a graph and the answers from a URL. Only one test needs a database
+(the loaded shipped guides are the graphs of their YAML, which the other tests walk)."""
 
 import itertools
 import random
@@ -21,6 +22,7 @@ from inquiry.guide.engine import (
 )
 from inquiry.guide.models import Flow
 from inquiry.guide.selectors import flow_graph
+from tests.support.builders import shipped_flows_yaml, shipped_graph
 from tests.support.paths_through_guides import enumerate_paths
 
 from .flows import EXPECTED_PATHS, MAIN, SECOND, graph
@@ -303,12 +305,21 @@ def test_fuzz_random_graphs_and_answers_never_raise_and_redirects_always_land():
 
 
 # --- The shipped flows ---------------------------------------------------------------------------
+# As graphs read from flows.yaml (no database); the first test shows the loaded guides are these graphs.
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("shipped_content")
+def test_the_loaded_shipped_flows_are_the_graphs_of_their_yaml():
+    slugs = [item["slug"] for item in shipped_flows_yaml()]
+    assert set(EXPECTED_PATHS) <= set(slugs)
+    for slug in slugs:
+        assert flow_graph(Flow.objects.get(slug=slug)) == shipped_graph(slug)
+
+
 @pytest.mark.parametrize("slug", list(EXPECTED_PATHS))
 def test_every_path_of_each_shipped_flow_reaches_its_outcome(slug):
-    flow = flow_graph(Flow.objects.get(slug=slug))
+    flow = shipped_graph(slug)
     paths = {tuple(tuple(answer) for answer in path): outcome for path, outcome in enumerate_paths(flow)}
     assert paths == EXPECTED_PATHS[slug]
     for path, outcome in paths.items():
@@ -330,20 +341,18 @@ def check_all_pages(flow, pairs):
         assert_sound_decision(flow, engine.resolve_answer(flow, pairs, question.slug))
 
 
-@pytest.mark.django_db
 def test_every_answer_combination_of_the_small_shipped_flow_is_handled():
     """Exhaustive: each question unanswered, answered with each choice, or with a bogus value."""
-    flow = flow_graph(Flow.objects.get(slug=SECOND))
+    flow = shipped_graph(SECOND)
     combinations = list(itertools.product(*answer_options(flow)))
     assert len(combinations) >= 100
     for values in combinations:
         check_all_pages(flow, [(q.slug, v) for q, v in zip(flow.questions, values, strict=True) if v is not None])
 
 
-@pytest.mark.django_db
 def test_random_answer_sets_of_the_main_shipped_flow_are_handled():
     """The main flow has millions of combinations: a fixed random sample, in random key order."""
-    flow = flow_graph(Flow.objects.get(slug=MAIN))
+    flow = shipped_graph(MAIN)
     rng = random.Random(3)
     options = answer_options(flow)
     for _ in range(400):

@@ -10,6 +10,8 @@ from inquiry.guide.models import Choice, Flow, Outcome, Question
 
 from .flows import EXPECTED_PATHS, MAIN, SECOND, query
 
+pytestmark = pytest.mark.usefixtures("shipped_content")
+
 LANGUAGES = ["zh-hans", "en"]
 BASE = f"/{{lang}}/guide/{MAIN}"
 REQUIRED = (("money-source", "deposited-myself"), ("activated", "no"))

@@ -11,6 +11,8 @@ from inquiry.law.models import LawArticle, Source
 
 from .flows import make_flow
 
+pytestmark = pytest.mark.usefixtures("shipped_content")
+
 # page → (address in a flow "budget-<size>", the most queries it may make)
 BUDGETS = {
     "index": ("/zh-hans/guide/", 1),

@@ -5,6 +5,8 @@ from django.test import Client
 
 from .flows import MAIN, SECOND
 
+pytestmark = pytest.mark.usefixtures("shipped_content")
+
 F = f"/en/guide/{MAIN}"
 TEN_KB = "x" * 10_240
 

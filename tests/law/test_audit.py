@@ -14,6 +14,8 @@ from inquiry.law.audit import UNCITED, UNHEDGED_THIRD_PARTY, audited_answers, fi
 from inquiry.law.models import LawArticle, Source
 from tests.guide.flows import make_flow
 
+pytestmark = pytest.mark.usefixtures("shipped_content")
+
 
 def source(slug, strength):
     return Source.objects.create(

@@ -11,6 +11,8 @@ from inquiry.guide.models import Outcome
 from inquiry.law.models import Chapter, LawArticle
 from tests.support.paths import REGULATION_JSON
 
+pytestmark = pytest.mark.usefixtures("shipped_content")
+
 MAIN = "what-happened-to-my-money"
 REGULATION = "social-insurance-handling-regulation"
 

@@ -8,6 +8,8 @@ from inquiry.law.models import Chapter, Law, LawArticle
 from tests.support.laws import small_law, write
 from tests.support.paths import REGULATION_JSON, SOCIAL_INSURANCE_LAW_JSON
 
+pytestmark = pytest.mark.usefixtures("shipped_content")
+
 needs_law_files = pytest.mark.skipif(
     not SOCIAL_INSURANCE_LAW_JSON.exists(), reason="the reference law texts (../shared/content) are not here"
 )

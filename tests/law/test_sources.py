@@ -9,6 +9,8 @@ from inquiry.guide.models import Outcome
 from inquiry.law.models import Source
 from tests.support.paths import REPO
 
+pytestmark = pytest.mark.usefixtures("shipped_content")
+
 CONTRACT_SLUGS = {
     "people-daily-card-qa", "sz12333-card-functions", "hrss-card-qa-2022", "mohrss-loss-report",
     "mohrss-cross-province-2023", "mohrss-qa-2024-moving", "gxhrss-card-nationwide-2025",

@@ -23,7 +23,7 @@ from inquiry.guide.models import Flow, Outcome
 from inquiry.operations.backup import backed_up_models
 from inquiry.search.models import Document
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipped_content")]
 
 
 def snapshot():

@@ -5,7 +5,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from inquiry.operations.metrics import REGISTRY
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipped_content")]
 
 ARTICLE = "/en/faq/accidentally-put-money-on-card/"
 

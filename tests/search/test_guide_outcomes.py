@@ -19,7 +19,7 @@ from tests.guide.flows import MAIN, make_flow
 
 from .test_search import all_result_urls, pages_containing, result_links
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipped_content")]
 
 LANGUAGES = ["zh-hans", "en"]
 

@@ -5,7 +5,7 @@ import pytest
 
 from bench.relevance import TARGET, evaluate, load_questions, page_names
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipped_content")]
 
 
 def test_at_least_40_questions_in_both_languages():

@@ -17,7 +17,7 @@ from inquiry.search.selectors import PER_PAGE, search
 SEED = "accidentally-put-money-on-card"
 RESULT_LINK = re.compile(r'<h2 class="search-result-title"><a href="([^"]+)">(.*?)</a></h2>', re.S)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipped_content")]
 
 
 def result_links(response):

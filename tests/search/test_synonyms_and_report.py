@@ -18,7 +18,7 @@ from inquiry.search.text import Thesaurus, query_terms
 
 from .test_search import pages_containing, result_links
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipped_content")]
 
 
 def urls(query, language):

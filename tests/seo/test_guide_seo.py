@@ -20,7 +20,7 @@ from tests.support.paths_through_guides import enumerate_paths
 
 from .test_seo import NS, head
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipped_content")]
 
 LANGUAGES = ["zh-hans", "en"]
 HOST = "http://testserver"

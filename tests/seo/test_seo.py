@@ -16,7 +16,7 @@ from inquiry.law.models import LawArticle
 SEED = "accidentally-put-money-on-card"
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipped_content")]
 
 
 def sitemap(client):

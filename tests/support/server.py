@@ -2,12 +2,16 @@
 
 The server runs the site exactly as deployed (gunicorn, WhiteNoise), with its own SQLite file or
 its own PostgreSQL database (named after the test run), migrated and loaded with the shipped content
-and the law texts. Tests talk to it over real HTTP; nothing in it is shared with the pytest process.
+and the law texts: a copy of one database prepared once per test process (`copy_prepared_database`).
+Tests talk to it over real HTTP; nothing in it is shared with the pytest process.
 """
 
+import atexit
 import os
+import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -15,7 +19,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 from .paths import REPO, law_files
@@ -30,15 +34,16 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def _postgres_database(url, name):
-    """Create a fresh PostgreSQL database next to the one in `url`; return its URL."""
+def _postgres_database(url, template=None):
+    """Create the fresh PostgreSQL database named in `url` (a copy of `template`'s, if given)."""
     import psycopg
 
-    base, _, _ = url.rpartition("/")
+    base, _, name = url.rpartition("/")
+    copy_of = f' TEMPLATE "{template.rpartition("/")[2]}"' if template else ""
     with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return f"{base}/{name}"
+        conn.execute(f'CREATE DATABASE "{name}"{copy_of}')
+    return url
 
 
 def _drop_postgres_database(url):
@@ -53,6 +58,54 @@ def manage(env, *args, check=True):
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=REPO, env=env, check=check, capture_output=True, text=True
     )
+
+
+def prepare_database(env):
+    """What `make run` does to a new database: migrations, shipped content, law texts; and an admin."""
+    manage(env, "migrate", "--noinput")
+    manage(env, "load_content", "--verbosity", "0")
+    for path in law_files():
+        manage(env, "import_law", str(path), "--verbosity", "0")
+    create_admin = (
+        "from django.contrib.auth import get_user_model; U = get_user_model(); "
+        f"U.objects.filter(username='{ADMIN_USERNAME}').exists() or "
+        f"U.objects.create_superuser('{ADMIN_USERNAME}', '', '{ADMIN_PASSWORD}')"
+    )
+    manage(env, "shell", "-c", create_admin)
+
+
+# One prepared database per test process (per pytest-xdist worker) and kind of database, copied for
+# every server: preparing takes about ten seconds (five Django processes and the whole content), a copy
+# a fraction of one. Every server still gets a database of its own.
+_TEMPLATES = {}
+
+
+def _template(base_env):
+    postgres = base_env.get("DATABASE_URL", "").startswith("postgres")
+    kind = base_env["DATABASE_URL"].rpartition("/")[0] if postgres else "sqlite"
+    if kind not in _TEMPLATES:
+        folder = Path(tempfile.mkdtemp(prefix="socsec-template-"))
+        env = {**base_env, "SOCSEC_VAR_DIR": str(folder), "CACHE_KEY_PREFIX": f"socsec-tpl-{uuid.uuid4().hex[:8]}"}
+        atexit.register(shutil.rmtree, folder, True)
+        if postgres:
+            env["DATABASE_URL"] = _postgres_database(f"{kind}/socsec_tpl_{os.getpid()}_{uuid.uuid4().hex[:6]}")
+            atexit.register(_drop_postgres_database, env["DATABASE_URL"])
+        prepare_database(env)
+        _forget_cached_keys(env)
+        _TEMPLATES[kind] = env["DATABASE_URL"] if postgres else folder / "socsec.sqlite3"
+    return _TEMPLATES[kind]
+
+
+def copy_prepared_database(base_env, env):
+    """Give the server in `env` a copy of this process's prepared database (made on first use)."""
+    template = _template(base_env)
+    if env.get("DATABASE_URL", "").startswith("postgres"):
+        _postgres_database(env["DATABASE_URL"], template=template)
+        return
+    target = Path(env["SOCSEC_VAR_DIR"]) / "socsec.sqlite3"
+    # SQLite's backup API, not a file copy: it includes what is still in the write-ahead log.
+    with closing(sqlite3.connect(template)) as source, closing(sqlite3.connect(target)) as copy:
+        source.backup(copy)
 
 
 def wait_until_up(url, timeout=30.0, process=None):
@@ -113,27 +166,24 @@ def running_site(extra_env=None, workers=2, serve_env=None, wait_for="/healthz",
     )
     pg_url = None
     if env.get("DATABASE_URL", "").startswith("postgres"):
-        pg_url = _postgres_database(env["DATABASE_URL"], f"socsec_site_{os.getpid()}_{uuid.uuid4().hex[:6]}")
+        pg_url = f"{env['DATABASE_URL'].rpartition('/')[0]}/socsec_site_{os.getpid()}_{uuid.uuid4().hex[:6]}"
         env["DATABASE_URL"] = pg_url
     else:
         env.pop("DATABASE_URL", None)
+    base_env = dict(env)
     env.update(extra_env or {})
+    if pg_url and not (prepare and "DATABASE_URL" not in (extra_env or {})):
+        _postgres_database(pg_url)  # empty; copy_prepared_database() creates it from the template instead
 
     if env.get("DJANGO_ENV") == "production":
         # Production serves hashed, compressed static files from STATIC_ROOT, as the Dockerfile builds them.
         env.setdefault("STATIC_ROOT", str(workdir / "static"))
         manage(env, "collectstatic", "--noinput", "--verbosity", "0")
     if prepare:
-        manage(env, "migrate", "--noinput")
-        manage(env, "load_content", "--verbosity", "0")
-        for path in law_files():
-            manage(env, "import_law", str(path), "--verbosity", "0")
-        create_admin = (
-            "from django.contrib.auth import get_user_model; U = get_user_model(); "
-            f"U.objects.filter(username='{ADMIN_USERNAME}').exists() or "
-            f"U.objects.create_superuser('{ADMIN_USERNAME}', '', '{ADMIN_PASSWORD}')"
-        )
-        manage(env, "shell", "-c", create_admin)
+        if "DATABASE_URL" in (extra_env or {}):
+            prepare_database(env)
+        else:
+            copy_prepared_database(base_env, env)
 
     server_env = {**env, **(serve_env or {})}
     port = free_port()

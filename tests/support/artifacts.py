@@ -1,0 +1,3 @@
+"""The folders the browser tests wrote files to (tests/browser/conftest.py: record_artifact)."""
+
+WRITTEN = set()
