@@ -48,7 +48,7 @@ OWN_CSRF_COOKIE = b"\x00own-csrf-cookie\x00"
 OWN_CSRF_TOKEN = b"\x00own-csrf-token\x00"
 NO_ANSWER = 0  # the server closed the connection without a status line
 
-# Pages of the shipped content (inquiry/*/content/*.yaml), so most requests reach a real view.
+# Pages of the shipped content (inquiry/*/content/), so most requests reach a real view.
 PAGES = [
     "/",
     "/zh-hans/",

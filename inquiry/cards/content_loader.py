@@ -1,4 +1,4 @@
-from inquiry.core.shipped import ShippedContentError, content_dir, read_yaml, translated_fields
+from inquiry.core.shipped import ShippedContentError, content_dir, read_content, translated_fields
 from inquiry.law.content_loader import article_lookup, source_lookup
 
 from .models import Account, AccountState, Procedure, ProcedureStep, StateTransition
@@ -12,7 +12,7 @@ def resolve(lookup, keys, what, owner):
 
 
 def load(loader):
-    data = read_yaml(content_dir(__file__) / "cards.yaml")
+    data = read_content(content_dir(__file__), "cards")
     articles, sources = article_lookup(), source_lookup()
     procedures = {}
     for order, item in enumerate(data.get("procedures", [])):

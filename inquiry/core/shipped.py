@@ -29,6 +29,58 @@ def read_yaml(path: Path):
         return yaml.safe_load(handle) or {}
 
 
+def read_content(folder: Path, name: str) -> dict:
+    """An app's shipped content: `folder/name.yaml`, or else every `folder/name/*.yaml` as one.
+
+    The files of a folder are read in sorted file-name order (hence the number each name starts with).
+    Their top-level keys must hold lists (`topics`, `articles`, `flows`, …), which are joined in file
+    order. An item whose `slug` an earlier file already gave (one long guided inquiry, say) continues
+    that item: its lists (`questions`, `outcomes`) are appended to the earlier item's, and any other key
+    it repeats is an error. See docs/shipped-content.md.
+    """
+    folder = Path(folder)
+    single, parts = folder / f"{name}.yaml", folder / name
+    if single.exists() and parts.is_dir():
+        raise ShippedContentError(f"both {single} and {parts}/ exist: keep one")
+    if single.exists():
+        return read_yaml(single)
+    files = sorted(parts.glob("*.yaml")) if parts.is_dir() else []
+    if not files:
+        raise ShippedContentError(f"neither {single} nor any {parts}/*.yaml exists")
+    merged: dict = {}
+    first_seen: dict = {}  # (top-level key, slug) -> (item, the file that gave it)
+    for path in files:
+        data = read_yaml(path)
+        if not isinstance(data, dict):
+            raise ShippedContentError(f"{path}: expected a mapping of lists at the top, got {type(data).__name__}")
+        for key, items in data.items():
+            if not isinstance(items, list):
+                raise ShippedContentError(f"{path}: top-level {key!r} is not a list (only lists can be joined)")
+            joined = merged.setdefault(key, [])
+            for item in items:
+                slug = item.get("slug") if isinstance(item, dict) else None
+                earlier, earlier_path = first_seen.get((key, slug), (None, None))
+                if slug is None or earlier is None or earlier_path == path:
+                    joined.append(item)
+                    if slug is not None:
+                        first_seen.setdefault((key, slug), (item, path))
+                    continue
+                _continue_item(earlier, item, f"{path}: {key} {slug!r} (begun in {earlier_path.name})")
+    return merged
+
+
+def _continue_item(earlier: dict, later: dict, where: str):
+    for field_name, value in later.items():
+        if field_name == "slug":
+            continue
+        if field_name not in earlier:
+            earlier[field_name] = value
+        elif isinstance(earlier[field_name], list) and isinstance(value, list):
+            earlier[field_name] = earlier[field_name] + value
+        else:
+            raise ShippedContentError(f"{where}: {field_name!r} is given twice (only lists can be continued)")
+
+
 def translated(field_name: str, mapping) -> dict:
     """`{zh_hans: …, en: …}` from a YAML file to `{field_zh_hans: …, field_en: …}` for a model."""
     if mapping is None:

@@ -3,7 +3,7 @@ import datetime
 from django.utils import timezone
 
 from inquiry.cards.content_loader import procedure_lookup, resolve, state_lookup
-from inquiry.core.shipped import content_dir, read_yaml, translated_fields
+from inquiry.core.shipped import content_dir, read_content, translated_fields
 from inquiry.law.content_loader import article_lookup, source_lookup
 
 from .models import Article, Topic
@@ -16,7 +16,7 @@ def _start_of_day(value):
 
 
 def load(loader):
-    data = read_yaml(content_dir(__file__) / "faq.yaml")
+    data = read_content(content_dir(__file__), "faq")
     articles, procedures, states = article_lookup(), procedure_lookup(), state_lookup()
     sources = source_lookup()
     topics = {}

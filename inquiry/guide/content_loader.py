@@ -1,4 +1,4 @@
-"""Loads inquiry/guide/content/flows.yaml (shape: docs/shipped-content.md).
+"""Loads inquiry/guide/content/flows/ (shape: docs/shipped-content.md).
 
 A shipped flow is checked as a graph before anything is written, and again after loading (an editor's
 kept changes and the shipped ones together must still make a sound flow), both times by the guide's
@@ -11,7 +11,7 @@ import datetime
 from django.utils import timezone
 
 from inquiry.cards.content_loader import procedure_lookup, resolve, state_lookup
-from inquiry.core.shipped import ShippedContentError, content_dir, read_yaml, translated_fields
+from inquiry.core.shipped import ShippedContentError, content_dir, read_content, read_yaml, translated_fields
 from inquiry.faq.models import Article
 from inquiry.law.content_loader import article_lookup, source_lookup
 
@@ -54,7 +54,7 @@ def _ensure_sound(slug, when, flow, graph=None):
 
 
 def load(loader, path=None):
-    data = read_yaml(path or content_dir(__file__) / "flows.yaml")
+    data = read_yaml(path) if path else read_content(content_dir(__file__), "flows")
     citations, procedures, states = article_lookup(), procedure_lookup(), state_lookup()
     sources = source_lookup()
     faq_articles = {article.slug: article for article in Article.objects.all()}

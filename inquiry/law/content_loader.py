@@ -1,4 +1,4 @@
-from inquiry.core.shipped import content_dir, read_yaml, translated_fields
+from inquiry.core.shipped import content_dir, read_content, read_yaml, translated_fields
 
 from .models import Chapter, Law, LawArticle, Source
 
@@ -23,7 +23,7 @@ def load_sources(loader):
 
 def load(loader):
     load_sources(loader)
-    data = read_yaml(content_dir(__file__) / "laws.yaml")
+    data = read_content(content_dir(__file__), "laws")
     for order, item in enumerate(data.get("laws", [])):
         law = loader.sync(
             f"law:{item['slug']}",

@@ -121,7 +121,7 @@ def import_law(*, data, slug=None, progress=None) -> LawImportResult:
         if title_zh and title_zh not in chapters:
             chapter = Chapter.objects.filter(law=law, number=len(chapters) + 1).first()
             chapter = chapter or Chapter(law=law, number=len(chapters) + 1)
-            # A file without English chapter titles keeps the editors' translation (laws.yaml) of the
+            # A file without English chapter titles keeps the editors' translation (laws/) of the
             # same chapter; a chapter whose Chinese title changed loses it.
             kept_en = chapter.title_en if chapter.title_zh_hans == title_zh else ""
             english = (article.get("chapter_en") or kept_en or "").strip()

@@ -3,7 +3,7 @@
 from tests.support.paths import REPO
 
 FILES = [
-    *sorted((REPO / "inquiry").glob("*/content/*.yaml")),
+    *sorted((REPO / "inquiry").glob("*/content/**/*.yaml")),
     *sorted((REPO / "templates").rglob("*.html")),
     REPO / "locale/zh_Hans/LC_MESSAGES/django.po",
 ]

@@ -5,17 +5,17 @@ import re
 
 import pytest
 
-from inquiry.core.shipped import content_dir, read_yaml
+from inquiry.core.shipped import content_dir, read_content, read_yaml
 from inquiry.faq import content_loader as faq_loader
 from inquiry.faq.models import Article, Topic
 from inquiry.law import content_loader as law_loader
 
 pytestmark = pytest.mark.usefixtures("shipped_content")
 
-FAQ = read_yaml(content_dir(faq_loader.__file__) / "faq.yaml")
+FAQ = read_content(content_dir(faq_loader.__file__), "faq")
 SOURCES_FILE = content_dir(law_loader.__file__) / "sources.yaml"
 
-# The canonical sources of the shared contract (issue 11), with their strength; the file beside laws.yaml
+# The canonical sources of the shared contract (issue 11), with their strength; the file beside laws/
 # adds the ones found for the coverage articles.
 CANONICAL = {
     "people-daily-card-qa": "B",

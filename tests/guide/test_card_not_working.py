@@ -7,7 +7,7 @@ complete in both languages, and a few real paths walked over HTTP to the outcome
 import pytest
 from django.utils.html import escape
 
-from inquiry.core.shipped import content_dir, read_yaml
+from inquiry.core.shipped import content_dir, read_content
 from inquiry.guide import content_loader
 from inquiry.guide.checks import MAX_QUESTIONS_ON_PATH, flow_problems
 from inquiry.guide.models import Choice, Flow, Outcome, Question
@@ -18,7 +18,7 @@ from .flows import EXPECTED_PATHS, MAIN, THIRD, query
 pytestmark = pytest.mark.usefixtures("shipped_content")
 
 LANGUAGES = ["zh-hans", "en"]
-FLOWS_YAML = content_dir(content_loader.__file__) / "flows.yaml"
+FLOWS = read_content(content_dir(content_loader.__file__), "flows")
 
 
 def main_of(response):
@@ -79,7 +79,7 @@ def test_every_text_is_in_both_languages_and_every_outcome_is_complete():
 
 def test_every_new_outcome_names_its_sources_in_the_shipped_file():
     """The loader on this branch ignores `sources:`; the shipped file must still carry them."""
-    flows = {flow["slug"]: flow for flow in read_yaml(FLOWS_YAML)["flows"]}
+    flows = {flow["slug"]: flow for flow in FLOWS["flows"]}
     new = list(flows[THIRD]["outcomes"])
     new += [o for o in flows[MAIN]["outcomes"] if o["slug"] in set(EXPECTED_PATHS[MAIN].values()) - OLD_MAIN]
     assert len(new) == 13 + 4

@@ -8,18 +8,16 @@ Every builder takes keyword overrides and fills the rest with plain bilingual te
 from django.utils import timezone
 
 from inquiry.cards.models import Procedure, ProcedureStep
-from inquiry.core.shipped import content_dir, read_yaml
+from inquiry.core.shipped import content_dir, read_content
 from inquiry.faq.models import Article, Topic
 from inquiry.guide import content_loader
 from inquiry.guide.content_loader import graph_from_yaml
 from inquiry.law.models import Law, LawArticle
 
-SHIPPED_FLOWS = content_dir(content_loader.__file__) / "flows.yaml"
-
 
 def shipped_flows_yaml():
-    """The guides in inquiry/guide/content/flows.yaml, as read by the content loader."""
-    return read_yaml(SHIPPED_FLOWS).get("flows", [])
+    """The guides in inquiry/guide/content/flows/, as read by the content loader."""
+    return read_content(content_dir(content_loader.__file__), "flows").get("flows", [])
 
 
 def shipped_graph(slug):
