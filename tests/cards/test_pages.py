@@ -5,16 +5,11 @@ import pytest
 from django.utils.html import escape
 
 from inquiry.cards.models import Account, Procedure
+from tests.support.html import get_ok
 
 pytestmark = pytest.mark.usefixtures("shipped_content")
 
 LANGUAGES = ["zh-hans", "en"]
-
-
-def get_ok(client, url):
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return response.content.decode()
 
 
 @pytest.mark.django_db

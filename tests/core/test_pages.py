@@ -8,15 +8,10 @@ import pytest
 from django.utils.html import escape
 
 from inquiry.faq.models import Topic
+from tests.support.html import get_ok
 
 LANGUAGES = ["zh-hans", "en"]
 SEED = "accidentally-put-money-on-card"
-
-
-def get_ok(client, url):
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return response.content.decode()
 
 
 @pytest.mark.django_db

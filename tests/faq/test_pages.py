@@ -6,18 +6,12 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from inquiry.faq.models import Article, Topic
-from tests.support.html import main_of, parse
+from tests.support.html import get_ok, main_of, parse
 
 pytestmark = pytest.mark.usefixtures("shipped_content")
 
 LANGUAGES = ["zh-hans", "en"]
 SEED = "accidentally-put-money-on-card"
-
-
-def get_ok(client, url):
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return response.content.decode()
 
 
 @pytest.mark.django_db

@@ -6,17 +6,11 @@ from django.core.management import call_command
 
 from inquiry.law.models import LawArticle
 from tests.support import laws
-from tests.support.html import parse
+from tests.support.html import get_ok, parse
 from tests.support.laws import write
 
 LANGUAGES = ["zh-hans", "en"]
 SEED = "accidentally-put-money-on-card"
-
-
-def get_ok(client, url):
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return response.content.decode()
 
 
 @pytest.mark.django_db

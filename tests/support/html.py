@@ -98,3 +98,10 @@ def parse(html):
 def main_of(html):
     """The page's <main> element."""
     return parse(html).find("main")
+
+
+def get_ok(client, url):
+    """The page at `url` as text, asserting it answered 200."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
