@@ -152,23 +152,20 @@ def revert_to_version(*, model, pk, record, seen_version, user, keep_fields=(), 
         current.full_clean(validate_unique=True)
     except ValidationError as error:
         raise RevertError("; ".join(error.messages)) from error
-    current.updated_by = user
-    current.skip_history_when_saving = True
-    try:
-        current.save()
-        for m2m_field in history_m2m_fields(model):
-            ids = m2m_values([record], m2m_field)[record.history_id]
-            target = m2m_field.related_model
-            getattr(current, m2m_field.name).set(target._default_manager.filter(pk__in=ids))
-    finally:
-        del current.skip_history_when_saving
+    relations = {
+        m2m_field.name: m2m_field.related_model._default_manager.filter(
+            pk__in=m2m_values([record], m2m_field)[record.history_id]
+        )
+        for m2m_field in history_m2m_fields(model)
+    }
+    reason = _("Reverted to version %(version)s") % {"version": record.version}
+    content_save(obj=current, user=user, reason=reason, relations=relations)
     if validate is not None:
         try:
             validate(current)
         except ValidationError as error:
             # Raised inside the atomic block, so everything written above is rolled back.
             raise RevertError(error.messages[0], problems=error.messages[1:]) from error
-    record_version(current, user=user, reason=_("Reverted to version %(version)s") % {"version": record.version})
     if old_slug and has_slug_route(model) and current.slug != old_slug:
         record_slug_change(obj=current, old_slug=old_slug)
     return RevertResult(obj=current, from_version=record.version)
@@ -190,9 +187,6 @@ def change_rows(*, model, seen_versions, user, change, reason):
     for obj in rows.values():
         if change(obj) is False:
             continue
-        obj.updated_by = user
-        obj._change_reason = reason
-        obj._history_user = user
-        obj.save()
+        content_save(obj=obj, user=user, reason=reason)
         changed.append(obj)
     return changed

@@ -3,10 +3,9 @@ from urllib.parse import urlsplit
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from inquiry.editorial.admin import EditorialAdmin
+from inquiry.editorial.admin import EditorialAdmin, admin_page
 from inquiry.editorial.readonly import ReadOnlyAdminMixin
 
 from .models import Document, Recommendation, SynonymGroup, UnansweredSearch
@@ -73,13 +72,13 @@ class UnansweredSearchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        context = {
-            **self.admin_site.each_context(request),
+        return admin_page(
+            self,
+            request,
+            "search/admin/unmet_needs.html",
+            title=_("What visitors did not find"),
             **unmet_needs_report(),
-            "title": _("What visitors did not find"),
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(request, "search/admin/unmet_needs.html", context)
+        )
 
     def get_urls(self):
         # Only the report: there is nothing to open, change or delete row by row.

@@ -12,6 +12,7 @@ from django.contrib import admin
 from ..models import Proposal
 from .base import EditorialAdmin, has_field, has_version, is_proposer
 from .inlines import ChildAdminMixin, EditorialInlineMixin
+from .pages import admin_page
 from .proposals import ProposalAdmin
 from .publishing import PublishingAdminMixin, ReviewDueFilter, months_before, review_cutoff
 
@@ -22,6 +23,7 @@ __all__ = [
     "ProposalAdmin",
     "PublishingAdminMixin",
     "ReviewDueFilter",
+    "admin_page",
     "has_field",
     "has_version",
     "is_proposer",

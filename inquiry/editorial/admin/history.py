@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import router, transaction
 from django.http import Http404, HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from ..diff import changed_field_labels, diff_records
 from ..forms import SEEN_VERSION
 from ..history import is_tracked, version_record
 from ..services import RevertError, StaleVersions, revert_to_version
+from .pages import admin_page
 
 
 class HistoryViewsMixin:
@@ -70,20 +70,19 @@ class HistoryViewsMixin:
         changed = changed_field_labels(self.model, page_records)
         for record in page_records:
             record.changed_labels = changed.get(record.history_id, [])
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("History: %s") % obj,
-            "opts": self.model._meta,
-            "object": obj,
-            "page_obj": page,
-            "records": page_records,
-            "can_revert": self.has_change_permission(request, obj),
-            "compare_url": reverse(self._url_name("compare"), args=[quote(obj.pk)]),
-            "child_histories": self.child_histories(request, obj),
+        return admin_page(
+            self,
+            request,
+            self.object_history_template,
+            title=_("History: %s") % obj,
+            object=obj,
+            page_obj=page,
+            records=page_records,
+            can_revert=self.has_change_permission(request, obj),
+            compare_url=reverse(self._url_name("compare"), args=[quote(obj.pk)]),
+            child_histories=self.child_histories(request, obj),
             **(extra_context or {}),
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, self.object_history_template, context)
+        )
 
     def child_histories(self, request, obj, limit=30):
         """Recent changes to the rows edited inline on this page (steps, chapters …), newest first."""
@@ -143,19 +142,18 @@ class HistoryViewsMixin:
             )
         if older is not None and (older.history_date, older.history_id) > (newer.history_date, newer.history_id):
             older, newer = newer, older
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Compare versions: %s") % obj,
-            "opts": self.model._meta,
-            "object": obj,
-            "older": older,
-            "newer": newer,
-            "changes": diff_records(self.model, older, newer),
-            "history_url": reverse(self._url_name("history"), args=[quote(obj.pk)]),
-            "can_revert": self.has_change_permission(request, obj),
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, "editorial/admin/compare.html", context)
+        return admin_page(
+            self,
+            request,
+            "editorial/admin/compare.html",
+            title=_("Compare versions: %s") % obj,
+            object=obj,
+            older=older,
+            newer=newer,
+            changes=diff_records(self.model, older, newer),
+            history_url=reverse(self._url_name("history"), args=[quote(obj.pk)]),
+            can_revert=self.has_change_permission(request, obj),
+        )
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """Revert to a version: GET shows what would change; POST (with the version seen) does it."""
@@ -205,32 +203,21 @@ class HistoryViewsMixin:
                 return HttpResponseRedirect(reverse(self._url_name("change"), args=[quote(obj.pk)]))
         current = version_record(self.model, obj.pk, obj.version)
         kept = [] if self.has_publish_permission(request) else list(getattr(self, "publish_fields", ()))
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Revert to version %(version)s: %(object)s") % {"version": record.version, "object": obj},
-            "opts": self.model._meta,
-            "object": obj,
-            "record": record,
-            "current": current,
-            "changes": [change for change in diff_records(self.model, current, record) if change.name not in kept],
-            "kept_fields": [capfirst(str(self.model._meta.get_field(name).verbose_name)) for name in kept],
-            "seen_version": obj.version,
-            "history_url": reverse(self._url_name("history"), args=[quote(obj.pk)]),
-            "needs_publisher": self.proposes(request, obj),
+        return admin_page(
+            self,
+            request,
+            "editorial/admin/revert.html",
+            title=_("Revert to version %(version)s: %(object)s") % {"version": record.version, "object": obj},
+            object=obj,
+            record=record,
+            current=current,
+            changes=[change for change in diff_records(self.model, current, record) if change.name not in kept],
+            kept_fields=[capfirst(str(self.model._meta.get_field(name).verbose_name)) for name in kept],
+            seen_version=obj.version,
+            history_url=reverse(self._url_name("history"), args=[quote(obj.pk)]),
+            needs_publisher=self.proposes(request, obj),
             **(extra_context or {}),
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, "editorial/admin/revert.html", context)
-
-    def has_publish_permission(self, request):
-        """Models without a publishing workflow have nothing to protect."""
-        return True
-
-    def validate_revert(self, obj):
-        """Rules spanning several rows that a revert must keep (raise ValidationError to refuse it).
-
-        Called with the reverted object saved, inside the revert's transaction.
-        """
+        )
 
 
 def one_per_version(records):

@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect, JsonResponse
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from modeltranslation.utils import build_localized_fieldname
 from inquiry.core.markdown import render_markdown
 
 from ..history import markdown_fields
+from .pages import admin_page
 
 MAX_PREVIEW_ROWS = 200
 
@@ -95,13 +95,12 @@ class MarkdownPreviewMixin:
         if request.headers.get("Accept", "").startswith("application/json"):
             response = JsonResponse({"previews": [{"name": p["name"], "html": p["html"]} for p in previews]})
         else:
-            context = {
-                **self.admin_site.each_context(request),
-                "title": _("Preview: %s") % capfirst(self.model._meta.verbose_name),
-                "opts": self.model._meta,
-                "previews": [item for item in previews if not item["empty"]],
-            }
-            request.current_app = self.admin_site.name
-            response = TemplateResponse(request, "editorial/admin/markdown_preview.html", context)
+            response = admin_page(
+                self,
+                request,
+                "editorial/admin/markdown_preview.html",
+                title=_("Preview: %s") % capfirst(self.model._meta.verbose_name),
+                previews=[item for item in previews if not item["empty"]],
+            )
         response["Cache-Control"] = "private, no-store"
         return response

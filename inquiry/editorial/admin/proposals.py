@@ -13,7 +13,6 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.http import Http404, HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from ..diff import FieldChange, field_label, text_lines
 from ..forms import SEEN_VERSION
 from ..models import APPROVE_PERMISSION, Proposal
 from ..readonly import ReadOnlyAdminMixin
+from .pages import admin_page
 
 logger = logging.getLogger(__name__)
 
@@ -188,24 +188,23 @@ class ProposalAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             and proposal.base_version is not None
             and getattr(obj, "version", proposal.base_version) != proposal.base_version
         )
-        context = {
-            **self.admin_site.each_context(request),
-            "title": str(proposal),
-            "opts": self.model._meta,
-            "proposal": proposal,
-            "object": obj,
-            "object_url": target_url(self.admin_site, proposal) if target_admin is not None and obj is not None else "",
-            "current_version": getattr(obj, "version", None),
-            "stale": stale,
-            "problem": problem,
-            "changes": fields,
-            "sections": sections,
-            "can_approve": pending and self.can_approve(request) and problem is None,
-            "can_reject": pending and self.can_approve(request),
-            "can_withdraw": pending and proposal.proposed_by_id == request.user.pk,
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, self.template, context)
+        return admin_page(
+            self,
+            request,
+            self.template,
+            title=str(proposal),
+            proposal=proposal,
+            object=obj,
+            object_url=target_url(self.admin_site, proposal) if target_admin is not None and obj is not None else "",
+            current_version=getattr(obj, "version", None),
+            stale=stale,
+            problem=problem,
+            changes=fields,
+            sections=sections,
+            can_approve=pending and self.can_approve(request) and problem is None,
+            can_reject=pending and self.can_approve(request),
+            can_withdraw=pending and proposal.proposed_by_id == request.user.pk,
+        )
 
     def decide(self, request, proposal):
         here = reverse(f"{self.admin_site.name}:editorial_proposal_change", args=[proposal.pk])

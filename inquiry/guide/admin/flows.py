@@ -8,14 +8,13 @@ History, compare and revert, version-checked forms and publishing by Publishers 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from inquiry.editorial.admin import EditorialAdmin, PublishingAdminMixin
+from inquiry.editorial.admin import EditorialAdmin, PublishingAdminMixin, admin_page
 
 from ..checks import flow_problems
 from ..diagrams import flow_diagram
@@ -110,15 +109,15 @@ class FlowAdmin(PublishingAdminMixin, EditorialAdmin, TranslationAdmin):
         links = {Node(QUESTION, q.slug): reverse("admin:guide_question_change", args=[q.pk]) for q in questions}
         links.update({Node(OUTCOME, o.slug): reverse("admin:guide_outcome_change", args=[o.pk]) for o in outcomes})
         choice_labels = {(q.slug, c.slug): c.label for q in questions for c in q.choices.all()}
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": gettext("Map of “%(title)s”") % {"title": flow.title},
-            "flow": flow,
-            "problems": problems,
-            "diagram": flow_diagram(graph, problems, labels, choice_labels, links),
-            "questions": [(q, links[Node(QUESTION, q.slug)]) for q in questions],
-            "outcomes": [(o, links[Node(OUTCOME, o.slug)]) for o in outcomes],
-            "change_url": reverse("admin:guide_flow_change", args=[flow.pk]),
-        }
-        return TemplateResponse(request, "admin/guide/flow/map.html", context)
+        return admin_page(
+            self,
+            request,
+            "admin/guide/flow/map.html",
+            title=gettext("Map of “%(title)s”") % {"title": flow.title},
+            flow=flow,
+            problems=problems,
+            diagram=flow_diagram(graph, problems, labels, choice_labels, links),
+            questions=[(q, links[Node(QUESTION, q.slug)]) for q in questions],
+            outcomes=[(o, links[Node(OUTCOME, o.slug)]) for o in outcomes],
+            change_url=reverse("admin:guide_flow_change", args=[flow.pk]),
+        )
