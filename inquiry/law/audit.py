@@ -75,7 +75,7 @@ def findings(answers) -> list[checks.CheckMessage]:
                 checks.Error(
                     f"{answer.name} cites no law article and no [A]/[B] source.",
                     hint="Cite the law article or the official source that carries the answer "
-                    "(sources: inquiry/law/content/sources.yaml), or take it off the site.",
+                    "(sources: inquiry/law/content/sources/), or take it off the site.",
                     obj=answer.obj,
                     id=UNCITED,
                 )

@@ -1,11 +1,11 @@
-from inquiry.core.shipped import content_dir, read_content, read_yaml, translated_fields
+from inquiry.core.shipped import content_dir, read_content, translated_fields
 
 from .models import Chapter, Law, LawArticle, Source
 
 
 def load_sources(loader):
     """The sources first: every other app's content may cite them."""
-    data = read_yaml(content_dir(__file__) / "sources.yaml")
+    data = read_content(content_dir(__file__), "sources")
     for item in data.get("sources", []):
         loader.sync(
             f"law:source:{item['slug']}",

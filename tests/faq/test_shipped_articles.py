@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from inquiry.core.shipped import content_dir, read_content, read_yaml
+from inquiry.core.shipped import content_dir, read_content
 from inquiry.faq import content_loader as faq_loader
 from inquiry.faq.models import Article, Topic
 from inquiry.law import content_loader as law_loader
@@ -13,7 +13,7 @@ from inquiry.law import content_loader as law_loader
 pytestmark = pytest.mark.usefixtures("shipped_content")
 
 FAQ = read_content(content_dir(faq_loader.__file__), "faq")
-SOURCES_FILE = content_dir(law_loader.__file__) / "sources.yaml"
+SOURCES = read_content(content_dir(law_loader.__file__), "sources")
 
 # The canonical sources of the shared contract (issue 11), with their strength; the file beside laws/
 # adds the ones found for the coverage articles.
@@ -78,7 +78,7 @@ SHIPPED = {item["slug"]: item for item in FAQ["articles"]}
 
 def strengths():
     found = dict(CANONICAL)
-    for source in read_yaml(SOURCES_FILE).get("sources", []):
+    for source in SOURCES.get("sources", []):
         assert source["strength"] in {"A", "B", "C"}, source["slug"]
         assert source["kind"] in {"law", "official_notice", "official_page", "other"}, source["slug"]
         assert source["url"].startswith(("http://", "https://")), source["slug"]
@@ -89,7 +89,7 @@ def strengths():
 
 
 def test_new_sources_do_not_redefine_the_canonical_ones():
-    slugs = [source["slug"] for source in read_yaml(SOURCES_FILE).get("sources", [])]
+    slugs = [source["slug"] for source in SOURCES.get("sources", [])]
     assert len(slugs) == len(set(slugs))
     # The file is the canonical one once the branches are merged; on its own it holds only new sources.
     assert not set(slugs) & set(CANONICAL) or set(CANONICAL) <= set(slugs)

@@ -1,9 +1,9 @@
 """Sources as data: shipped, shown under "Where this comes from" with their strength, in both languages."""
 
 import pytest
-import yaml
 
 from inquiry.cards.models import AccountState, Procedure
+from inquiry.core.shipped import read_content
 from inquiry.faq.models import Article
 from inquiry.guide.models import Outcome
 from inquiry.law.models import Source
@@ -39,7 +39,7 @@ def test_every_source_of_the_contract_is_shipped_in_both_languages():
 
 
 def test_the_strengths_in_the_file_follow_the_contract():
-    data = yaml.safe_load((REPO / "inquiry/law/content/sources.yaml").read_text(encoding="utf-8"))
+    data = read_content(REPO / "inquiry/law/content", "sources")
     third_party = {item["slug"] for item in data["sources"] if item["strength"] == "C"}
     assert "gov-office-2021-14-medical-accounts" in third_party and "mohrss-order-13-2011" in third_party
     assert "mohrss-loss-report" not in third_party
