@@ -134,6 +134,10 @@ def fingerprint(values: dict, relations: dict) -> str:
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 
 
+# The history's note on a version written from an item's `first_version` (see ContentLoader.sync).
+FIRST_VERSION_REASON = "The original page, word for word (shipped as the first version)"
+
+
 @dataclass
 class ContentLoader:
     """Creates what is missing; refreshes what no editor has touched; reports what it kept."""
@@ -147,18 +151,36 @@ class ContentLoader:
     counts: dict = field(default_factory=lambda: {"created": 0, "updated": 0, "unchanged": 0, "kept": 0})
     kept: list = field(default_factory=list)
 
-    def sync(self, key: str, model, lookup: dict, values: dict, relations: dict | None = None, initial=None):
+    def sync(
+        self,
+        key: str,
+        model,
+        lookup: dict,
+        values: dict,
+        relations: dict | None = None,
+        initial=None,
+        first_version=None,
+    ):
         """Bring one shipped object into the database.
 
         `values` and `relations` are what the files say the object holds; `initial` holds values
         written only when the object is created (text another command keeps current, say).
+        `first_version` holds values the object had before the shipped text (an original page kept
+        word for word): on creation it is written first, as a version of its own in the history, and
+        the shipped values follow as the next version, which is what the site shows.
         """
         relations = relations or {}
         shipped = fingerprint(values, relations)
         obj = model._default_manager.filter(**lookup).first()
         record = ShippedRecord.objects.filter(key=key).first()
         if obj is None:
-            obj = model(**lookup, **(initial or {}), **values)
+            if first_version:
+                obj = model(**lookup, **(initial or {}), **{**values, **first_version})
+                self._write(obj, relations, reason=FIRST_VERSION_REASON)
+                for name, value in values.items():
+                    setattr(obj, name, value)
+            else:
+                obj = model(**lookup, **(initial or {}), **values)
             self._write(obj, relations)
             self._record(record, key, shipped)
             return self._count(obj, "created", key)
@@ -205,9 +227,9 @@ class ContentLoader:
                 changed = True
         return changed
 
-    def _write(self, obj, relations):
+    def _write(self, obj, relations, reason=None):
         if self.save is not None:
-            self.save(obj=obj, relations=relations)
+            self.save(obj=obj, relations=relations, **({"reason": reason} if reason else {}))
             return
         obj.save()
         for name, items in relations.items():

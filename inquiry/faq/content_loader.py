@@ -3,7 +3,7 @@ import datetime
 from django.utils import timezone
 
 from inquiry.cards.content_loader import procedure_lookup, resolve, state_lookup
-from inquiry.core.shipped import content_dir, read_content, translated_fields
+from inquiry.core.shipped import content_dir, read_content, translated, translated_fields
 from inquiry.law.content_loader import article_lookup, source_lookup
 
 from .models import Article, Topic
@@ -13,6 +13,16 @@ def _start_of_day(value):
     if isinstance(value, datetime.datetime):
         return value
     return timezone.make_aware(datetime.datetime.combine(value, datetime.time(0, 0)))
+
+
+def _first_version(item):
+    """The fields an article had as first published (`first_version:` in the file), in one or both
+    languages: kept in its history, not on the live page (the seed article's original wording)."""
+    values = {}
+    for name, texts in (item.get("first_version") or {}).items():
+        given = translated(name, {key: text for key, text in texts.items()})
+        values.update({field: text for field, text in given.items() if text})
+    return values
 
 
 def load(loader):
@@ -48,6 +58,7 @@ def load(loader):
                 "procedures": resolve(procedures, item.get("procedures"), "procedure", slug),
                 "states": resolve(states, item.get("states"), "account state", slug),
             },
+            first_version=_first_version(item),
         )
     # Related questions point at each other, so they are set once every article exists.
     for item in data.get("articles", []):

@@ -112,6 +112,9 @@ class Source(EditableContent):
         LAW = "law", _("law or regulation")
         OFFICIAL_NOTICE = "official_notice", _("official notice")
         OFFICIAL_PAGE = "official_page", _("official service page")
+        # An official text read on another website because the official page could not be found: the
+        # strength follows the text (a page naming MOHRSS as its source is [B]), the kind says where it sits.
+        MIRROR = "mirror", _("copy on another website")
         OTHER = "other", _("news or other page")
 
     class Strength(models.TextChoices):

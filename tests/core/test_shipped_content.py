@@ -49,34 +49,41 @@ def test_shipped_content_is_complete():
         assert cited_article.summary_zh_hans and cited_article.summary_en, cited_article
 
 
-@pytest.mark.django_db
-def test_seed_english_is_word_for_word():
-    seed = Article.objects.get(slug="accidentally-put-money-on-card")
-    assert seed.title_en == "What to do if you accidentally put money on your social security card"
-    # The editors' sourced explanation comes first; the seed's own short answer follows, word for word.
-    editors, seed_short = seed.short_answer_en.split(" If you accidentally deposit", 1)
-    assert seed_short.startswith(" money into your social security card")
-    assert "may not be visible or usable" in editors
-    assert "There are actually two accounts in the social security card" in seed.body_en
-    article_4 = LawArticle.objects.get(law__slug="social-insurance-law", number=4)
-    assert article_4.summary_en
-
-
+SEED = "accidentally-put-money-on-card"
 SEED_PAGE = settings.BASE_DIR.parent / "shared" / "seed" / "social-security-card-faq.txt"
 
 
 @pytest.mark.django_db
+def test_the_seed_articles_live_english_is_the_sites_own_correct_text():
+    seed = Article.objects.get(slug=SEED)
+    english = f"{seed.short_answer_en}\n{seed.body_en}"
+    # Nothing no source supports: not the zero balance, not "withdrawn in advance" on a death.
+    assert "will show zero" not in english and "withdrawn in advance" not in english
+    assert "may not be visible or usable" in seed.short_answer_en
+    assert "can be inherited" in seed.body_en
+    # It says what the Chinese says, paragraph for paragraph.
+    assert len(seed.body_en.split("\n\n")) == len(seed.body_zh_hans.split("\n\n"))
+    assert len(seed.short_answer_en.split("\n\n")) == len(seed.short_answer_zh_hans.split("\n\n"))
+    article_4 = LawArticle.objects.get(law__slug="social-insurance-law", number=4)
+    assert article_4.summary_en
+
+
+@pytest.mark.django_db
 @pytest.mark.skipif(not SEED_PAGE.exists(), reason="the seed page (../shared/seed) is not beside this checkout")
-def test_seed_english_matches_the_seed_page_paragraph_by_paragraph():
+def test_the_seed_pages_own_words_are_the_articles_first_version_in_its_history():
     paragraphs = [part.strip() for part in SEED_PAGE.read_text(encoding="utf-8").split("\n\n") if part.strip()]
     title, short_answer, *rest = paragraphs[1:]
     body = rest[: rest.index("Legal basis:")]
-    seed = Article.objects.get(slug="accidentally-put-money-on-card")
-    assert seed.title_en == title
-    assert seed.short_answer_en.endswith(" " + short_answer)  # after the editors' sourced summary
-    shipped = [part.strip() for part in seed.body_en.split("\n\n")]
-    # Word for word and in order; editors' notes may stand between the seed's paragraphs and after them.
-    assert [part for part in shipped if not part.startswith("**Editors' note:**")] == body
+    seed = Article.objects.get(slug=SEED)
+    first, *later = seed.history.order_by("history_date", "history_id")
+    assert later, "the live text is a version of its own, after the original"
+    assert first.title_en == title == seed.title_en
+    assert first.short_answer_en == short_answer
+    assert [part.strip() for part in first.body_en.split("\n\n")] == body
+    assert first.history_change_reason.startswith("The original page, word for word")
+    # The Chinese was the site's own from the start; the live version is what the page shows.
+    assert first.body_zh_hans == seed.body_zh_hans
+    assert later[-1].body_en == seed.body_en != first.body_en
 
 
 @pytest.mark.django_db
@@ -119,12 +126,11 @@ def test_a_deleted_object_comes_back_and_nothing_else_changes():
 
 
 @pytest.mark.django_db
-def test_the_seed_marks_its_zero_balance_paragraph_and_its_chinese_does_not_repeat_it():
+def test_the_seed_claims_no_zero_balance_in_either_language():
     seed = Article.objects.get(slug="accidentally-put-money-on-card")
-    paragraphs = [part.strip() for part in seed.body_en.split("\n\n")]
-    claim = next(n for n, part in enumerate(paragraphs) if "the balance will show zero" in part)
-    assert paragraphs[claim - 1].startswith("**Editors' note:**")
-    assert "original text's own wording" in paragraphs[claim - 1]
+    assert "balance will show zero" not in seed.body_en and "balance shows zero" not in seed.body_en
     assert "余额会显示为零" not in seed.body_zh_hans and "余额却是零" not in seed.body_zh_hans
+    # Both say plainly that no official source says so.
+    assert "no official source says" in seed.body_en and "目前没有官方说法" in seed.body_zh_hans
     assert seed.short_answer_zh_hans.startswith("存进社保卡的钱进了卡上的金融账户")
     assert seed.sources.carrying().exists()

@@ -80,7 +80,7 @@ def strengths():
     found = dict(CANONICAL)
     for source in SOURCES.get("sources", []):
         assert source["strength"] in {"A", "B", "C"}, source["slug"]
-        assert source["kind"] in {"law", "official_notice", "official_page", "other"}, source["slug"]
+        assert source["kind"] in {"law", "official_notice", "official_page", "mirror", "other"}, source["slug"]
         assert source["url"].startswith(("http://", "https://")), source["slug"]
         for field in ("title", "publisher"):
             assert source[field]["zh_hans"] and source[field]["en"], (source["slug"], field)

@@ -32,7 +32,7 @@ def test_every_source_of_the_contract_is_shipped_in_both_languages():
         assert source.publisher_zh_hans and source.publisher_en, source.slug
         assert source.url.startswith("https://"), source.slug
         assert source.strength in {"A", "B", "C"} and source.seen_on is not None
-    assert shipped["sz12333-card-functions"].kind == "official_page"
+    assert shipped["sz12333-card-functions"].kind == "mirror"  # a copy, not the official site (issue 19)
     assert shipped["civil-code-inheritance"].strength == "A"
     assert shipped["zero-balance-mixup"].strength == "C"
     assert set(Source.objects.carrying().values_list("strength", flat=True)) == {"A", "B"}
@@ -67,7 +67,7 @@ def test_an_articles_sources_show_with_their_strength(client):
     aside = aside[: aside.index("</aside>")]
     assert "依据和来源" in aside
     assert 'href="https://example.com/page"' in aside and "某网站的说法" in aside
-    assert "第三方（仅供参考）" in aside and "官方" in aside and "深圳12333" in aside
+    assert "第三方（仅供参考）" in aside and "官方" in aside and "sz12333.net.cn" in aside
     english = client.get(f"/en/faq/{article.slug}/").content.decode()
     assert "Where this comes from" in english and "Third party (for reference only)" in english
     assert "What a website says" in english
