@@ -2,7 +2,7 @@
 
 from django.db.models import Count
 
-from inquiry.law.audit import AuditedAnswer
+from inquiry.law.audit import AuditedAnswer, cited_text
 
 from .models import Article
 
@@ -14,7 +14,7 @@ def published_articles(using):
         Article.objects.using(using)
         .published()
         .annotate(law_articles=Count("citations", distinct=True))
-        .prefetch_related("sources")
+        .prefetch_related("sources", "citations")
         .order_by("slug")
     )
     for article in articles:
@@ -23,6 +23,8 @@ def published_articles(using):
             obj=article,
             law_articles=article.law_articles,
             strengths=frozenset(source.strength for source in article.sources.all()),
+            sources=len(article.sources.all()),
+            cited_text=cited_text(article.citations.all()),
             texts={
                 language: "\n".join(getattr(article, f"{name}_{language}") or "" for name in TEXT_FIELDS)
                 for language in ("zh_hans", "en")

@@ -3,7 +3,7 @@ can reach (an outcome no answer leads to is never shown, and the flow check repo
 
 from django.db.models import Count
 
-from inquiry.law.audit import AuditedAnswer
+from inquiry.law.audit import AuditedAnswer, cited_text
 
 from .engine import canonical_answers
 from .models import Flow, Outcome
@@ -20,7 +20,7 @@ def reachable_outcomes(using):
         .filter(flow_id__in=reachable)
         .select_related("flow")
         .annotate(law_articles=Count("citations", distinct=True))
-        .prefetch_related("sources")
+        .prefetch_related("sources", "citations")
         .order_by("flow__slug", "slug")
     )
     for outcome in outcomes:
@@ -31,6 +31,8 @@ def reachable_outcomes(using):
             obj=outcome,
             law_articles=outcome.law_articles,
             strengths=frozenset(source.strength for source in outcome.sources.all()),
+            sources=len(outcome.sources.all()),
+            cited_text=cited_text(outcome.citations.all()),
             texts={
                 language: "\n".join(getattr(outcome, f"{name}_{language}") or "" for name in TEXT_FIELDS)
                 for language in ("zh_hans", "en")

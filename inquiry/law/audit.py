@@ -3,13 +3,15 @@
 A published FAQ article, and every outcome a published guide can reach, must cite at least one law
 article or one [A]/[B] source (law, official material, state media). An answer whose sources are all
 [C] (third party) must send the reader to 12333 or the local bureau in both languages, since a third
-party may be wrong or out of date.
+party may be wrong or out of date. A figure an answer gives (days, yuan, a percentage, a date) must
+come from somewhere: the answer lists a source, or a law article it cites holds that number.
 
 Apps that publish answers register a provider here (the arrows point one way: faq → law), and the
 system check below runs the audit over them: `manage.py check`.
 """
 
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -21,9 +23,40 @@ from .models import LawArticle, Source
 
 UNCITED = "law.E001"
 UNHEDGED_THIRD_PARTY = "law.W001"
+UNSOURCED_FIGURE = "law.W002"
 
 # What sends a reader to check a [C]-only claim, per language.
 HEDGES = {"zh_hans": ("12333", "当地"), "en": ("12333", "local")}
+
+# A figure: a number with a unit a reader acts on (a period, an amount, a share) or a date. Counts of
+# things ("two accounts") and the 12333 line are not figures.
+_ZH_NUMBER = "[0-9０-９]+(?:[.．][0-9]+)?|[一二两三四五六七八九十百千万]+"
+FIGURES = {
+    "zh_hans": re.compile(
+        rf"(?P<date>(?:19|20)\d{{2}}年(?:\d{{1,2}}月(?:\d{{1,2}}日)?)?)"
+        rf"|(?P<number>{_ZH_NUMBER})\s*(?:个)?(?:工作日|自然日|天|日内|周岁|年|个月|元|%|％|‰)"
+    ),
+    "en": re.compile(
+        r"(?P<date>\b(?:19|20)\d{2}-\d{2}-\d{2}\b|\b(?:in|since|from|until|by|of) (?:19|20)\d{2}\b)"
+        r"|(?P<number>\b\d+(?:\.\d+)?)\s*(?:working days?|calendar days?|days?|years?|months?|weeks?|yuan|%|percent)\b"
+    ),
+}
+_DIGITS = "零一二三四五六七八九"
+
+
+def _chinese_number(value: int) -> str:
+    """1–99 as the law texts write them: 十五, 二十, 六十."""
+    if value < 10:
+        return _DIGITS[value]
+    tens, ones = divmod(value, 10)
+    return f"{_DIGITS[tens] if tens > 1 else ''}十{_DIGITS[ones] if ones else ''}"
+
+
+def _held_by(number: str, text: str) -> bool:
+    number = number.translate(str.maketrans("０１２３４５６７８９．", "0123456789."))
+    if re.search(rf"(?<![0-9.]){re.escape(number)}(?![0-9])", text):
+        return True
+    return number.isdigit() and 0 < int(number) < 100 and _chinese_number(int(number)) in text
 
 
 @dataclass(frozen=True)
@@ -35,6 +68,8 @@ class AuditedAnswer:
     law_articles: int  # how many law articles it cites
     strengths: frozenset  # the strengths of its sources
     texts: dict  # language → everything the answer says in that language
+    sources: int = 0  # how many sources it lists, of any strength
+    cited_text: str = ""  # the text and summaries of the law articles it cites, both languages
 
     @property
     def carried(self):
@@ -45,12 +80,35 @@ class AuditedAnswer:
         """Its sources are all [C]: the facts beyond the law rest on third parties alone."""
         return bool(self.strengths) and not (self.strengths & set(Source.CARRYING_STRENGTHS))
 
+    def unsourced_figures(self):
+        """The figures it gives that nothing on it backs: it lists no source and no law article it
+        cites holds the number."""
+        if self.sources:
+            return []
+        found = []
+        for language, pattern in FIGURES.items():
+            for match in pattern.finditer(self.texts.get(language) or ""):
+                number = match.group("number")
+                if number is None or not _held_by(number, self.cited_text):
+                    found.append(match.group(0).strip())
+        return list(dict.fromkeys(found))
+
     def unhedged_languages(self):
         return [
             language
             for language, words in HEDGES.items()
             if not any(word in (self.texts.get(language) or "") for word in words)
         ]
+
+
+def cited_text(law_articles) -> str:
+    """What the cited law articles say, in both languages (text and summary): where a figure may come from."""
+    return "\n".join(
+        getattr(article, f"{name}_{language}") or ""
+        for article in law_articles
+        for name in ("text", "summary")
+        for language in ("zh_hans", "en")
+    )
 
 
 _providers: list[Callable[[str], Iterable[AuditedAnswer]]] = []
@@ -89,6 +147,17 @@ def findings(answers) -> list[checks.CheckMessage]:
                     "local bureau” / “以当地规定为准，可拨打12333”, or cite an official source.",
                     obj=answer.obj,
                     id=UNHEDGED_THIRD_PARTY,
+                )
+            )
+        figures = answer.unsourced_figures()
+        if figures:
+            messages.append(
+                checks.Warning(
+                    f"{answer.name} gives figures that nothing on it backs: {', '.join(figures[:5])}.",
+                    hint="List the source the figure comes from (or cite the law article that holds it); "
+                    "where the value is set locally, say who sets it instead of giving a number.",
+                    obj=answer.obj,
+                    id=UNSOURCED_FIGURE,
                 )
             )
     return messages

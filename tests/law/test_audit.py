@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from inquiry.faq.models import Article, Topic
 from inquiry.guide.models import Outcome
-from inquiry.law.audit import UNCITED, UNHEDGED_THIRD_PARTY, audited_answers, findings
+from inquiry.law.audit import UNCITED, UNHEDGED_THIRD_PARTY, UNSOURCED_FIGURE, audited_answers, findings
 from inquiry.law.models import LawArticle, Source
 from tests.guide.flows import make_flow
 
@@ -124,3 +124,34 @@ def test_a_finding_never_stops_another_command(monkeypatch):
     assert not [message for message in run_checks() if message.id == UNCITED]
     monkeypatch.setattr("sys.argv", ["manage.py", "check"])
     assert [message for message in run_checks() if message.id == UNCITED]
+
+
+@pytest.mark.django_db
+def test_a_figure_needs_a_source_or_a_law_article_that_holds_it():
+    bare = article("audit-figure-bare", zh="挂失有效期7天。", en="The report lasts 7 days.")
+    bare.citations.add(LawArticle.objects.get(law__slug="social-insurance-law", number=58))
+    assert (UNSOURCED_FIGURE, Warning) in messages_about(bare)
+    [message] = [m for m in findings(audited_answers()) if m.obj == bare and m.id == UNSOURCED_FIGURE]
+    assert "7天" in message.msg and "7 days" in message.msg
+
+    # The law article it cites holds the number (Art. 16: 十五年, written in Chinese numerals).
+    by_law = article("audit-figure-law", zh="累计缴费满15年。", en="After 15 years of contributions.")
+    by_law.citations.add(LawArticle.objects.get(law__slug="social-insurance-law", number=16))
+    assert (UNSOURCED_FIGURE, Warning) not in messages_about(by_law)
+
+    # A source listed on the item carries its figures; a count of things or 12333 is no figure.
+    sourced = article("audit-figure-source", zh="有的地方是5天。", en="In some places 5 days.")
+    sourced.sources.add(source("audit-figure-source", Source.Strength.THIRD_PARTY))
+    sourced.citations.add(LawArticle.objects.get(law__slug="social-insurance-law", number=58))
+    assert (UNSOURCED_FIGURE, Warning) not in messages_about(sourced)
+    counts = article("audit-figure-none", zh="卡上有两个账户，请打12333。", en="The card has 2 accounts; call 12333.")
+    counts.citations.add(LawArticle.objects.get(law__slug="social-insurance-law", number=58))
+    assert messages_about(counts) == []
+
+
+@pytest.mark.django_db
+def test_a_date_with_nothing_behind_it_is_flagged():
+    dated = article("audit-figure-date", zh="2024年6月起实行。", en="In force since 2024.")
+    dated.citations.add(LawArticle.objects.get(law__slug="social-insurance-law", number=58))
+    [message] = [m for m in findings(audited_answers()) if m.obj == dated]
+    assert message.id == UNSOURCED_FIGURE and "2024年6月" in message.msg and "since 2024" in message.msg
