@@ -20,7 +20,7 @@ def _first_version(item):
     languages: kept in its history, not on the live page (the seed article's original wording)."""
     values = {}
     for name, texts in (item.get("first_version") or {}).items():
-        given = translated(name, {key: text for key, text in texts.items()})
+        given = translated(name, texts)
         values.update({field: text for field, text in given.items() if text})
     return values
 
