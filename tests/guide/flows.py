@@ -8,6 +8,7 @@ from inquiry.guide.models import Choice, Flow, Outcome, Question
 MAIN = "what-happened-to-my-money"
 SECOND = "can-i-take-money-out"
 THIRD = "my-card-does-not-work"
+FOURTH = "someone-contacted-me"
 
 
 def graph(first, questions, outcomes, slug="test-flow"):
@@ -188,6 +189,20 @@ EXPECTED_PATHS = {
         (("what-fails", "e-card"), ("physical-card", "cancelled")): "card-cancelled",
         (("what-fails", "e-card"), ("physical-card", "not-sure")): "check-status-first",
         (("what-fails", "not-sure"),): "check-status-first",
+    },
+    FOURTH: {
+        (("already-given", "transferred-money"),): "money-transferred",
+        (("already-given", "gave-code"),): "code-given",
+        (("already-given", "gave-card"),): "card-handed-over",
+        (("already-given", "money-missing"),): "money-taken",
+        (("already-given", "not-sure"),): "may-have-given",
+        (("already-given", "nothing"), ("what-they-said", "card-frozen")): "frozen-call",
+        (("already-given", "nothing"), ("what-they-said", "link")): "text-with-link",
+        (("already-given", "nothing"), ("what-they-said", "asked-details")): "asked-for-details",
+        (("already-given", "nothing"), ("what-they-said", "pay-or-stop")): "pay-or-stop",
+        (("already-given", "nothing"), ("what-they-said", "pension")): "pension-certification",
+        (("already-given", "nothing"), ("what-they-said", "wants-card")): "wants-card",
+        (("already-given", "nothing"), ("what-they-said", "not-sure")): "check-first",
     },
 }
 
