@@ -155,6 +155,7 @@ EXPECTED_PATHS = {
             ("lost-reported", "not-sure"),
         ): "lost-report-now",
         (("money-source", "card-lost-or-damaged"), ("card-problem", "damaged")): "damaged-replace-card",
+        (("money-source", "money-taken"),): "money-taken-not-by-you",
         (("money-source", "not-sure"), ("where-seen", "bank")): "check-activation",
         (("money-source", "not-sure"), ("where-seen", "social-insurance")): "check-contribution-records",
         (("money-source", "not-sure"), ("where-seen", "not-sure")): "find-which-money",
