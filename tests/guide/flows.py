@@ -8,6 +8,7 @@ from inquiry.guide.models import Choice, Flow, Outcome, Question
 MAIN = "what-happened-to-my-money"
 SECOND = "can-i-take-money-out"
 THIRD = "my-card-does-not-work"
+FOURTH = "someone-contacted-me"
 
 
 def graph(first, questions, outcomes, slug="test-flow"):
@@ -154,6 +155,7 @@ EXPECTED_PATHS = {
             ("lost-reported", "not-sure"),
         ): "lost-report-now",
         (("money-source", "card-lost-or-damaged"), ("card-problem", "damaged")): "damaged-replace-card",
+        (("money-source", "money-taken"),): "money-taken-not-by-you",
         (("money-source", "not-sure"), ("where-seen", "bank")): "check-activation",
         (("money-source", "not-sure"), ("where-seen", "social-insurance")): "check-contribution-records",
         (("money-source", "not-sure"), ("where-seen", "not-sure")): "find-which-money",
@@ -188,6 +190,20 @@ EXPECTED_PATHS = {
         (("what-fails", "e-card"), ("physical-card", "cancelled")): "card-cancelled",
         (("what-fails", "e-card"), ("physical-card", "not-sure")): "check-status-first",
         (("what-fails", "not-sure"),): "check-status-first",
+    },
+    FOURTH: {
+        (("already-given", "transferred-money"),): "money-transferred",
+        (("already-given", "gave-code"),): "code-given",
+        (("already-given", "gave-card"),): "card-handed-over",
+        (("already-given", "money-missing"),): "money-taken",
+        (("already-given", "not-sure"),): "may-have-given",
+        (("already-given", "nothing"), ("what-they-said", "card-frozen")): "frozen-call",
+        (("already-given", "nothing"), ("what-they-said", "link")): "text-with-link",
+        (("already-given", "nothing"), ("what-they-said", "asked-details")): "asked-for-details",
+        (("already-given", "nothing"), ("what-they-said", "pay-or-stop")): "pay-or-stop",
+        (("already-given", "nothing"), ("what-they-said", "pension")): "pension-certification",
+        (("already-given", "nothing"), ("what-they-said", "wants-card")): "wants-card",
+        (("already-given", "nothing"), ("what-they-said", "not-sure")): "check-first",
     },
 }
 

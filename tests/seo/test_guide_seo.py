@@ -15,7 +15,7 @@ from django.utils.html import escape
 from inquiry.guide.engine import canonical_answers
 from inquiry.guide.models import Flow, Outcome
 from inquiry.guide.selectors import flow_graph
-from tests.guide.flows import MAIN, SECOND, THIRD, make_flow
+from tests.guide.flows import FOURTH, MAIN, SECOND, THIRD, make_flow
 from tests.support.paths_through_guides import enumerate_paths
 
 from .test_seo import NS, head
@@ -62,7 +62,7 @@ def link_tags(html):
 def test_sitemap_lists_the_guide_index_start_pages_and_outcomes_with_alternates(client):
     entries = sitemap_entries(client)
     flows = list(Flow.objects.published())
-    assert {flow.slug for flow in flows} == {MAIN, SECOND, THIRD}
+    assert {flow.slug for flow in flows} == {MAIN, SECOND, THIRD, FOURTH}
     for language in LANGUAGES:
         assert f"{HOST}/{language}/guide/" in entries
         for flow in flows:
