@@ -71,6 +71,8 @@ ADMIN_WORDS = r"""() => {
     words.push(...(el.value.match(/[A-Za-z][A-Za-z'’-]{2,}/g) || []));
   }
   for (const el of document.querySelectorAll('[aria-label], [title], [placeholder]')) {
+    // An option's title is the name of a row (a source's publisher, a site's address): content, not chrome.
+    if (el.tagName === 'OPTION') continue;
     for (const name of ['aria-label', 'title', 'placeholder']) {
       words.push(...((el.getAttribute(name) || '').match(/[A-Za-z][A-Za-z'’-]{2,}/g) || []));
     }

@@ -33,7 +33,10 @@ def test_from_the_guide_list_to_the_sealed_card_outcome(site, browser, viewport,
         assert page.locator("main h1").inner_text().strip()
         assert page.locator(f"a[href='/{language}/card/#state-social-security-sealed']").count() == 1
         assert page.locator(f"main a[href='/{language}/faq/card-status-sealed/']").count() >= 1
-        assert page.locator("aside.legal-basis a[href$='/law/social-insurance-handling-regulation/62/']").count() == 1
+        # What carries it: the provincial Q&A on the sealed status (no law article speaks of it; the
+        # Regulation's Art. 62 on the bank function no longer stands in as filler).
+        assert page.locator("aside.legal-basis a[href='https://bzaobjz.cn/c/2022-09-29/361351.shtml']").count() == 1
+        assert page.locator("aside.legal-basis a[href*='/law/social-insurance-handling-regulation/62/']").count() == 0
 
         # Changing the first answer to "expired" reaches its outcome in one question.
         page.locator(".guide-answers .guide-summary-row").first.locator("a").click()
