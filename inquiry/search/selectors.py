@@ -213,6 +213,9 @@ def _result(hit, terms, recommended=False):
 # A word on more than about 60% of the pages (IDF below this) says too little to make a page a result
 # on its own when no page has every word; it still adds its (small) weight to the others.
 MIN_FINDING_IDF = 0.5
+# A word on more than about 80% of the pages (社保卡 here; 卡 in most texts) is left out of the sum:
+# it would add nearly the same to every page, and checking which pages hold it costs the most.
+MIN_SCORED_IDF = 0.2
 # Pages with some of the words are kept while they score at least this share of the best one.
 KEEP_SHARE = 0.5
 
@@ -233,8 +236,13 @@ def weigh(terms, frequencies) -> list[WeightedTerm]:
     ]
     longer = any(ok and len(term.text) > 1 for term, ok in zip(terms, telling, strict=True))
     return [
-        WeightedTerm(term=term, weight=weight, finds=ok and (len(term.text) > 1 or not longer))
-        for term, weight, ok in zip(terms, weights, telling, strict=True)
+        WeightedTerm(
+            term=term,
+            weight=weight,
+            finds=ok and (len(term.text) > 1 or not longer),
+            scored=holding > 0 and weight >= MIN_SCORED_IDF,
+        )
+        for term, holding, weight, ok in zip(terms, frequencies.terms, weights, telling, strict=True)
     ]
 
 
@@ -279,10 +287,27 @@ def _pages_with_every_word(index, terms, *, language, now, page, picks):
     return Found(total=found.total, hits=found.hits, page=page)
 
 
+# Document frequencies of the terms searched, per content generation (they change only with content;
+# a page becoming visible at its publish date shifts them by one, which the weights can bear).
+_frequency_store = _PerGeneration(dict)
+MAX_KEPT_FREQUENCIES = 10_000
+
+
+def document_frequencies(index, terms, *, language, now):
+    """How many documents hold each term: one query, then kept in the process until content changes."""
+    kept = _frequency_store.get()
+    key = (language, tuple((term.tokens, tuple(s.tokens for s in term.synonyms)) for term in terms))
+    if key not in kept:
+        if len(kept) >= MAX_KEPT_FREQUENCIES:
+            kept.clear()
+        kept[key] = index.document_frequencies(language=language, terms=terms, now=now)
+    return kept[key]
+
+
 def _pages_with_some_words(index, terms, *, language, now, page, complete):
     """The page of results holding some of the terms, ranked by the weights of those they hold (the
     `complete` pages, which hold them all, come first); None when the rarer words are on no page."""
-    weighted = weigh(terms, index.document_frequencies(language=language, terms=terms, now=now))
+    weighted = weigh(terms, document_frequencies(index, terms, language=language, now=now))
 
     def fetch(number):
         offset, limit = window(number, 0)
