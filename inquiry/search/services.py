@@ -162,9 +162,13 @@ def flush_unanswered_searches() -> int:
 
 
 def flush_after_request(**_kwargs):
-    """`request_finished` receiver: nothing to do (and no query) unless a search is pending."""
+    """`request_finished` receiver: nothing to do (and no query) unless a search is pending. Django's
+    own receiver has already handed the request's connection back; the one the flush took is handed
+    back the same way (outside a transaction: tests run inside one)."""
     if _pending:
         flush_unanswered_searches()
+        if not connection.in_atomic_block:
+            connection.close_if_unusable_or_obsolete()
 
 
 def _within_day_bound(batch):
