@@ -8,10 +8,14 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self):
-        from . import providers, signals
+        from django.core.signals import request_finished
+
+        from . import providers, services, signals
 
         providers.register_builtin_providers()
         signals.connect_index_updates()
+        # The searches that found nothing are written after the response has been sent.
+        request_finished.connect(services.flush_after_request, dispatch_uid="search_flush_unanswered")
 
     def load_shipped_content(self, loader):
         from .content_loader import load

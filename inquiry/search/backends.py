@@ -1,8 +1,18 @@
 """The full-text index itself, for each database: FTS5 on SQLite, a GIN-indexed tsvector on PostgreSQL.
 
-Both index the same token columns of `Document` (see `text.py`) and answer the same question:
-which visible documents of one language contain every term, title matches first, then by relevance.
-Everything sent to the database is built from tokens (word characters only) and passed as parameters.
+Both index the same token columns of `Document` (see `text.py`). Each backend only says how to ask
+its index for the visible documents matching an expression (with a relevance score) and how to write
+an expression; the ranking built on top (`Index`) is written once, in SQL that both databases run:
+
+- `search`: the documents holding every term, in four tiers (answers with every term in the title,
+  law articles with every term in the title, the other answers, the other law articles), each
+  ranked by BM25 (SQLite) / ts_rank (PostgreSQL);
+- `document_frequencies`: how many documents hold each term (and how many there are), for weights;
+- `search_some`: the documents holding some of the terms, ranked by the summed weights of the terms
+  each holds (inverse document frequency: the rarer a word, the more it counts).
+
+Everything sent to the database is built from tokens (word characters only) and passed as
+parameters; the only numbers written into the SQL are weights computed here (floats).
 """
 
 from dataclasses import dataclass
@@ -14,6 +24,11 @@ from .models import Document
 
 DOCUMENT_TABLE = Document._meta.db_table
 
+# Kinds of page that state the law rather than answer a question: when answers and law articles both
+# match, the answers come first (a law article's title still beats an answer that only mentions the
+# words in its text).
+LAW_KINDS = ("law",)
+
 
 @dataclass(frozen=True)
 class Hit:
@@ -23,7 +38,11 @@ class Hit:
     title: str
     body: str
     url: str
-    in_title: bool
+    tier: int | None = None  # with every term: 0-3 (see Index.search); with some of them: None
+
+    @property
+    def in_title(self):
+        return self.tier in (0, 1)
 
 
 @dataclass(frozen=True)
@@ -32,20 +51,20 @@ class HitPage:
     hits: list
 
 
-def _hit_rows(cursor):
-    # Tiers 0 and 1 are the title matches (answers', then law articles').
-    return [Hit(*row[:6], in_title=row[6] in (0, 1)) for row in cursor.fetchall()]
+@dataclass(frozen=True)
+class WeightedTerm:
+    term: object  # text.Term
+    weight: float
+    finds: bool  # whether holding it makes a page a result (see Index.search_some)
+    scored: bool = True  # False: so common that it would not change the order, left out of it
 
 
-def _not_visible_sql(now):
-    """SQL and parameters for the ids of documents that are not visible yet (few: scheduled pages)."""
-    return Document.objects.filter(visible_from__gt=now).values("id").query.sql_with_params()
+@dataclass(frozen=True)
+class Frequencies:
+    """How many visible documents of a language there are, and how many hold each term."""
 
-
-# Kinds of page that state the law rather than answer a question: when answers and law articles both
-# match, the answers come first (a law article's title still beats an answer that only mentions the
-# words in its text).
-LAW_KINDS = ("law",)
+    documents: int
+    terms: tuple[int, ...]
 
 
 def _segments(sizes, offset, limit):
@@ -60,11 +79,150 @@ def _segments(sizes, offset, limit):
     return found
 
 
-def _all_tokens(terms):
-    return dict.fromkeys(token for term in terms for phrasing in term.phrasings for token in phrasing.tokens)
+def _law_ids():
+    placeholders = ", ".join("%s" for _ in LAW_KINDS)
+    return f"SELECT id FROM {DOCUMENT_TABLE} WHERE kind IN ({placeholders})", list(LAW_KINDS)
 
 
-class SqliteIndex:
+def _page_sql(ranked, order):
+    """The ranked ids joined to their documents' text (only the rows of the page shown)."""
+    return (
+        f"SELECT d.id, d.kind, d.object_id, d.title, d.body, d.url, r.tier FROM ({ranked}) AS r "
+        f"JOIN {DOCUMENT_TABLE} AS d ON d.id = r.id ORDER BY {order}"
+    )
+
+
+def _hits(rows, tiers=True):
+    return [Hit(*row[:7]) if tiers else Hit(*row[:6]) for row in rows]
+
+
+class Index:
+    """The ranking, written once. Subclasses provide:
+
+    - `matching(language, expression, now, exclude_ids, title=False, scored=True)`: SQL and parameters
+      selecting `id, score` of the visible documents matching `expression` (in the title only, with
+      `title`); a lower score ranks first (0 for all without `scored`);
+    - `containing(language, expression, title=False)`: SQL and parameters selecting the ids of the
+      documents matching (visible or not: used inside queries that only see visible ones);
+    - `all_of(terms)`, `any_of(terms)`: an expression in the index's query language.
+    """
+
+    def search(self, *, language, terms, now, offset, limit, exclude_ids=()):
+        """The page [offset, offset + limit) of the visible documents holding every term, in tiers."""
+        expression = self.all_of(terms)
+        full, full_params = self.matching(language, expression, now, exclude_ids)
+        title, title_params = self.matching(language, expression, now, exclude_ids, title=True)
+        in_title, in_title_params = self.containing(language, expression, title=True)
+        law, law_params = _law_ids()
+        with connection.cursor() as cursor:
+            answers, answers_in_titles, laws, laws_in_titles = self.tier_counts(
+                cursor, language=language, expression=expression, now=now, exclude_ids=exclude_ids
+            )
+            total = answers + laws
+            if offset >= total:
+                return HitPage(total=total, hits=[])
+            # (is law, in the title, size): each tier is cut to what this page needs before anything
+            # is joined, and a tier is only ranked when the page reaches into it, so a common word's
+            # first pages rank its (fewer, shorter) title matches only.
+            tiers = (
+                (False, True, answers_in_titles),
+                (True, True, laws_in_titles),
+                (False, False, answers - answers_in_titles),
+                (True, False, laws - laws_in_titles),
+            )
+            parts, params = [], []
+            for tier, tier_offset, tier_limit in _segments([size for *_x, size in tiers], offset, limit):
+                is_law, is_title, _size = tiers[tier]
+                source, source_params = (title, title_params) if is_title else (full, full_params)
+                group = f"m.id {'IN' if is_law else 'NOT IN'} ({law})"
+                not_in_title, not_in_title_params = "", []
+                if not is_title and tiers[tier - 2][2]:  # leave out this group's title matches
+                    not_in_title, not_in_title_params = f"AND m.id NOT IN ({in_title})", in_title_params
+                parts.append(
+                    f"""SELECT * FROM (SELECT m.id, {tier} AS tier, m.score FROM ({source}) AS m
+                        WHERE {group} {not_in_title} ORDER BY m.score, m.id LIMIT %s OFFSET %s) AS t{tier}"""
+                )
+                params += [*source_params, *law_params, *not_in_title_params, tier_limit, tier_offset]
+            cursor.execute(_page_sql(" UNION ALL ".join(parts), "r.tier, r.score, r.id"), params)
+            return HitPage(total=total, hits=_hits(cursor.fetchall()))
+
+    def tier_counts(self, cursor, *, language, expression, now, exclude_ids):
+        """(answers, answers with every term in the title, law articles, law articles with every term
+        in the title), in one pass over the matches."""
+        matches, matches_params = self.matching(language, expression, now, exclude_ids, scored=False)
+        in_title, in_title_params = self.containing(language, expression, title=True)
+        law, law_params = _law_ids()
+        cursor.execute(
+            f"""SELECT count(*) FILTER (WHERE m.law = 0), count(*) FILTER (WHERE m.law = 0 AND m.in_title = 1),
+                   count(*) FILTER (WHERE m.law = 1), count(*) FILTER (WHERE m.law = 1 AND m.in_title = 1)
+            FROM (SELECT CASE WHEN f.id IN ({law}) THEN 1 ELSE 0 END AS law,
+                         CASE WHEN f.id IN ({in_title}) THEN 1 ELSE 0 END AS in_title
+                  FROM ({matches}) AS f) AS m""",
+            [*law_params, *in_title_params, *matches_params],
+        )
+        return cursor.fetchone()
+
+    def document_frequencies(self, *, language, terms, now):
+        """The number of visible documents in `language` and, for each term, how many documents hold
+        it (or one of its synonyms). One query."""
+        counts, params = [], []
+        for term in terms:
+            sql, term_params = self.containing(language, self.all_of([term]))
+            counts.append(f"(SELECT count(*) FROM ({sql}) AS t)")
+            params += term_params
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT (SELECT count(*) FROM {DOCUMENT_TABLE} WHERE language = %s AND visible_from <= %s)"
+                + "".join(f", {count}" for count in counts),
+                [language, now, *params],
+            )
+            documents, *frequencies = cursor.fetchone()
+        return Frequencies(documents=documents, terms=tuple(frequencies))
+
+    def search_some(self, *, language, weighted, now, offset, limit, exclude_ids=(), keep_share=0.0):
+        """The page [offset, offset + limit) of the visible documents holding at least one of the
+        `weighted` terms that `finds`, ranked by the sum of the weights of every term each holds; then
+        answers before law articles, then pages with one of the words in the title.
+
+        `weighted`: [WeightedTerm]; a term that does not find (a common word, one character) adds its
+        weight to the documents found by the others but does not make a document a result; one that
+        is not `scored` (on nearly every page) is left out of the sum.
+        Documents scoring less than `keep_share` of the best are left out: the long tail. One query.
+        """
+        finders = [item.term for item in weighted if item.finds]
+        if not finders:
+            return HitPage(total=0, hits=[])
+        candidates, candidate_params = self.matching(language, self.any_of(finders), now, exclude_ids, scored=False)
+        scores, score_params = [], []
+        for item in (item for item in weighted if item.scored):
+            if finders == [item.term]:  # every candidate holds the only word that finds
+                scores.append(f"{float(item.weight):.6f}")
+                continue
+            sql, params = self.containing(language, self.all_of([item.term]))
+            scores.append(f"CASE WHEN c.id IN ({sql}) THEN {float(item.weight):.6f} ELSE 0.0 END")
+            score_params += params
+        in_title, in_title_params = self.containing(language, self.any_of(finders), title=True)
+        law, law_params = _law_ids()
+        # Ties (pages holding the same words) go to answers, then to pages with a word in the title.
+        # The scores are worked out once (MATERIALIZED), then the best one, the pages kept and the page.
+        sql = f"""WITH scored AS MATERIALIZED (
+                SELECT c.id, ({" + ".join(scores)}) AS weight,
+                       CASE WHEN c.id IN ({law}) THEN 1 ELSE 0 END AS law,
+                       CASE WHEN c.id IN ({in_title}) THEN 0 ELSE 1 END AS in_title
+                FROM ({candidates}) AS c),
+            kept AS (SELECT * FROM scored WHERE weight >= (SELECT max(weight) FROM scored) * %s),
+            ranked AS (SELECT * FROM kept ORDER BY weight DESC, law, in_title, id LIMIT %s OFFSET %s)
+            SELECT d.id, d.kind, d.object_id, d.title, d.body, d.url, (SELECT count(*) FROM kept)
+            FROM ranked AS r JOIN {DOCUMENT_TABLE} AS d ON d.id = r.id
+            ORDER BY r.weight DESC, r.law, r.in_title, r.id"""
+        params = [*score_params, *law_params, *in_title_params, *candidate_params, keep_share, limit, offset]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        return HitPage(total=rows[0][6] if rows else 0, hits=_hits(rows, tiers=False))
+
+
+class SqliteIndex(Index):
     """Two FTS5 tables per language over the documents table (external content): one over title and
     body, one over the title alone, so the title tier is ranked from short entries. Triggers keep
     them in step, so a document row and its index entries change in the same transaction."""
@@ -127,83 +285,48 @@ class SqliteIndex:
             cursor.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
 
     @staticmethod
-    def _expression(terms, relaxed):
-        if relaxed:
-            # Any token will do; BM25 (title counted ten times) puts pages with more, rarer ones first.
-            return " OR ".join(f'"{token}"' for token in _all_tokens(terms))
-        return " AND ".join(
-            "(" + " OR ".join('"' + " ".join(phrasing.tokens) + '"' for phrasing in term.phrasings) + ")"
-            for term in terms
+    def _phrase(phrasing):
+        return '"' + " ".join(phrasing.tokens) + '"'
+
+    def all_of(self, terms):
+        return " AND ".join("(" + " OR ".join(map(self._phrase, term.phrasings)) + ")" for term in terms)
+
+    def any_of(self, terms):
+        return " OR ".join(self._phrase(phrasing) for term in terms for phrasing in term.phrasings)
+
+    def matching(self, language, expression, now, exclude_ids=(), *, title=False, scored=True):
+        full_table, title_table = self.tables(language)
+        table, rank = (title_table, f"bm25({title_table})") if title else (full_table, f"bm25({full_table}, 10.0, 1.0)")
+        rank = rank if scored else "0"
+        hidden, hidden_params = Document.objects.filter(visible_from__gt=now).values("id").query.sql_with_params()
+        excluded = ""
+        if exclude_ids:
+            excluded = " AND rowid NOT IN ({})".format(", ".join("%s" for _ in exclude_ids))
+        return (
+            f"SELECT rowid AS id, {rank} AS score FROM {table} WHERE {table} MATCH %s "
+            f"AND rowid NOT IN ({hidden}){excluded}",
+            [expression, *hidden_params, *exclude_ids],
         )
 
-    def search(self, *, language, terms, now, offset, limit, exclude_ids=(), relaxed=False):
-        full_table, title_table = self.tables(language)
-        match = self._expression(terms, relaxed)
-        hidden_sql, hidden_params = _not_visible_sql(now)
-        visible = f"rowid NOT IN ({hidden_sql})"
-        if exclude_ids:
-            visible += " AND rowid NOT IN ({})".format(", ".join("%s" for _ in exclude_ids))
-        visible_params = [*hidden_params, *exclude_ids]
-        kinds = ", ".join("%s" for _ in LAW_KINDS)
-        law_ids = f"SELECT id FROM {DOCUMENT_TABLE} WHERE kind IN ({kinds})"
-        # Answers (every kind but law) and law articles, each counted in full and in titles.
-        groups = (f"rowid NOT IN ({law_ids})", f"rowid IN ({law_ids})")
-        with connection.cursor() as cursor:
-            counts, params = [], []
-            for group in groups:
-                for table in (full_table, title_table):
-                    counts.append(f"(SELECT count(*) FROM {table} WHERE {table} MATCH %s AND {visible} AND {group})")
-                    params += [match, *visible_params, *LAW_KINDS]
-            cursor.execute("SELECT " + ", ".join(counts), params)
-            answers, answers_in_titles, laws, laws_in_titles = cursor.fetchone()
-            total = answers + laws
-            if relaxed:
-                # With any word enough, ranking by BM25 alone serves better than tiers.
-                answers_in_titles = laws_in_titles = 0
-            if not total or offset >= total:
-                return HitPage(total=total, hits=[])
-            # Answers with the words in their title, law articles with them in theirs, then the other
-            # answers and law articles, each ranked by BM25. Each segment is cut to what this page
-            # needs before anything is joined, and a segment is only ranked when the page reaches into
-            # it: a common word's first pages rank its (fewer, shorter) title matches only.
-            segments = (
-                (groups[0], True, answers_in_titles),
-                (groups[1], True, laws_in_titles),
-                (groups[0], False, answers - answers_in_titles),
-                (groups[1], False, laws - laws_in_titles),
-            )
-            parts, params = [], []
-            for tier, segment_offset, segment_limit in _segments([size for *_x, size in segments], offset, limit):
-                group, in_title, _size = segments[tier]
-                titled = segments[tier - 2][2] if not in_title else 0  # this group's title matches
-                if in_title:
-                    parts.append(
-                        f"""SELECT * FROM (SELECT rowid AS id, {tier} AS tier, bm25({title_table}) AS score
-                        FROM {title_table} WHERE {title_table} MATCH %s AND {visible} AND {group}
-                        ORDER BY score, id LIMIT %s OFFSET %s)"""
-                    )
-                    params += [match, *visible_params, *LAW_KINDS, segment_limit, segment_offset]
-                    continue
-                not_in_title, not_in_title_params = "", []
-                if titled:
-                    not_in_title = f"AND rowid NOT IN (SELECT rowid FROM {title_table} WHERE {title_table} MATCH %s)"
-                    not_in_title_params = [match]
-                parts.append(
-                    f"""SELECT * FROM (SELECT rowid AS id, {tier} AS tier, bm25({full_table}, 10.0, 1.0) AS score
-                    FROM {full_table} WHERE {full_table} MATCH %s AND {visible} AND {group} {not_in_title}
-                    ORDER BY score, id LIMIT %s OFFSET %s)"""
-                )
-                params += [match, *visible_params, *LAW_KINDS, *not_in_title_params, segment_limit, segment_offset]
-            cursor.execute(
-                f"""SELECT d.id, d.kind, d.object_id, d.title, d.body, d.url, ranked.tier
-                FROM ({" UNION ALL ".join(parts)}) AS ranked JOIN {DOCUMENT_TABLE} AS d ON d.id = ranked.id
-                ORDER BY ranked.tier, ranked.score, ranked.id""",
-                params,
-            )
-            return HitPage(total=total, hits=_hit_rows(cursor))
+    def tier_counts(self, cursor, *, language, expression, now, exclude_ids):
+        """As Index.tier_counts, as four counts straight on the FTS tables: twice as fast on SQLite as
+        one pass that checks each match against the title matches."""
+        law, law_params = _law_ids()
+        counts, params = [], []
+        for group in (f"id NOT IN ({law})", f"id IN ({law})"):
+            for title in (False, True):
+                sql, sql_params = self.matching(language, expression, now, exclude_ids, title=title, scored=False)
+                counts.append(f"(SELECT count(*) FROM ({sql}) AS m WHERE m.{group})")
+                params += [*sql_params, *law_params]
+        cursor.execute("SELECT " + ", ".join(counts), params)
+        return cursor.fetchone()
+
+    def containing(self, language, expression, *, title=False):
+        table = self.tables(language)[1 if title else 0]
+        return f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [expression]
 
 
-class PostgresIndex:
+class PostgresIndex(Index):
     """A narrow companion table of tsvectors (title and body together, title weighted A; and the title
     alone) with GIN indexes, written by triggers on the documents table, so a document row and its
     vectors change in the same transaction. Narrow rows keep counting and the title tier cheap: the
@@ -282,77 +405,32 @@ class PostgresIndex:
         cursor.execute(f"ANALYZE {self.VECTORS}")
 
     @staticmethod
-    def _expression(terms, relaxed):
-        if relaxed:
-            # Any token will do; ts_rank (title weighted) puts pages with more, rarer ones first.
-            return " | ".join(f"'{token}'" for token in _all_tokens(terms))
+    def _phrase(phrasing):
+        return "(" + " <-> ".join(f"'{token}'" for token in phrasing.tokens) + ")"
 
-        def phrase(phrasing):
-            return "(" + " <-> ".join(f"'{token}'" for token in phrasing.tokens) + ")"
+    def all_of(self, terms):
+        return " & ".join("(" + " | ".join(map(self._phrase, term.phrasings)) + ")" for term in terms)
 
-        return " & ".join("(" + " | ".join(map(phrase, term.phrasings)) + ")" for term in terms)
+    def any_of(self, terms):
+        return " | ".join(self._phrase(phrasing) for term in terms for phrasing in term.phrasings)
 
-    def search(self, *, language, terms, now, offset, limit, exclude_ids=(), relaxed=False):
-        query = self._expression(terms, relaxed)
-        table = self.VECTORS
-        visible = "v.language = %s AND v.visible_from <= %s AND NOT (v.document_id = ANY(%s))"
-        visible_params = [language, now, list(exclude_ids)]
-        law_ids = f"SELECT id FROM {DOCUMENT_TABLE} WHERE kind = ANY(%s)"
-        groups = (f"v.document_id NOT IN ({law_ids})", f"v.document_id IN ({law_ids})")
-        kinds = [list(LAW_KINDS)]
-        with connection.cursor() as cursor:
-            # One pass over the matches counts all four: whether each is a law article and whether its
-            # (short) title matches too are checked row by row, instead of four index scans.
-            cursor.execute(
-                f"""SELECT count(*) FILTER (WHERE NOT m.law), count(*) FILTER (WHERE NOT m.law AND m.in_title),
-                       count(*) FILTER (WHERE m.law), count(*) FILTER (WHERE m.law AND m.in_title)
-                FROM (SELECT {groups[1]} AS law, v.title_vector @@ to_tsquery('simple', %s) AS in_title
-                      FROM {table} AS v WHERE v.search_vector @@ to_tsquery('simple', %s) AND {visible}) AS m""",
-                [*kinds, query, query, *visible_params],
-            )
-            answers, answers_in_titles, laws, laws_in_titles = cursor.fetchone()
-            total = answers + laws
-            if relaxed:
-                answers_in_titles = laws_in_titles = 0
-            if not total or offset >= total:
-                return HitPage(total=total, hits=[])
-            # As on SQLite: answers' titles, law articles' titles, then the rest of each, every segment
-            # cut to what the page needs; the body segments (whose long vectors are costly to rank)
-            # only when the page reaches them.
-            segments = (
-                (groups[0], True, answers_in_titles),
-                (groups[1], True, laws_in_titles),
-                (groups[0], False, answers - answers_in_titles),
-                (groups[1], False, laws - laws_in_titles),
-            )
-            parts, params = [], []
-            for tier, segment_offset, segment_limit in _segments([size for *_x, size in segments], offset, limit):
-                group, in_title, _size = segments[tier]
-                titled = segments[tier - 2][2] if not in_title else 0  # this group's title matches
-                if in_title:
-                    parts.append(
-                        f"""(SELECT v.document_id AS id, {tier} AS tier,
-                               ts_rank(v.title_vector, to_tsquery('simple', %s)) AS score
-                        FROM {table} AS v WHERE v.title_vector @@ to_tsquery('simple', %s) AND {visible} AND {group}
-                        ORDER BY score DESC, v.document_id LIMIT %s OFFSET %s)"""
-                    )
-                    params += [query, query, *visible_params, *kinds, segment_limit, segment_offset]
-                    continue
-                parts.append(
-                    f"""(SELECT v.document_id AS id, {tier} AS tier,
-                           ts_rank(v.search_vector, to_tsquery('simple', %s)) AS score
-                    FROM {table} AS v WHERE v.search_vector @@ to_tsquery('simple', %s) AND {visible} AND {group}
-                      AND NOT (%s AND v.title_vector @@ to_tsquery('simple', %s))
-                    ORDER BY score DESC, v.document_id LIMIT %s OFFSET %s)"""
-                )
-                params += [query, query, *visible_params, *kinds, bool(titled), query, segment_limit, segment_offset]
-            cursor.execute(
-                f"""SELECT d.id, d.kind, d.object_id, d.title, d.body, d.url, ranked.tier
-                FROM ({" UNION ALL ".join(parts)}) AS ranked JOIN {DOCUMENT_TABLE} AS d ON d.id = ranked.id
-                ORDER BY ranked.tier, ranked.score DESC, ranked.id""",
-                params,
-            )
-            return HitPage(total=total, hits=_hit_rows(cursor))
+    def matching(self, language, expression, now, exclude_ids=(), *, title=False, scored=True):
+        vector = "v.title_vector" if title else "v.search_vector"
+        rank = f"-ts_rank({vector}, q.query)" if scored else "0"
+        return (
+            f"SELECT v.document_id AS id, {rank} AS score "
+            f"FROM {self.VECTORS} AS v, to_tsquery('simple', %s) AS q(query) "
+            f"WHERE {vector} @@ q.query AND v.language = %s AND v.visible_from <= %s "
+            "AND NOT (v.document_id = ANY(%s))",
+            [expression, language, now, list(exclude_ids)],
+        )
+
+    def containing(self, language, expression, *, title=False):
+        vector = "title_vector" if title else "search_vector"
+        return (
+            f"SELECT document_id FROM {self.VECTORS} WHERE language = %s AND {vector} @@ to_tsquery('simple', %s)",
+            [language, expression],
+        )
 
 
 def index_for(conn=None):

@@ -15,12 +15,12 @@ from .text import _runs_with_spans, fold_with_offsets, stem
 ELLIPSIS = "…"
 
 
-def _find_spans(folded, terms, relaxed):
+def _find_spans(folded, terms):
     """(start, end) in `folded` of every place a term matches, merged where they touch."""
     needles, stems = set(), set()
     for phrasing in (phrasing for term in terms for phrasing in term.phrasings):
         if phrasing.cjk:
-            needles.update(phrasing.tokens if relaxed else [phrasing.text])
+            needles.add(phrasing.text)
         else:
             stems.update(phrasing.tokens)
     spans = []
@@ -70,12 +70,12 @@ def _window(text, spans, width):
     return start, end
 
 
-def highlight(text, terms, *, relaxed=False, width=None) -> SafeString:
+def highlight(text, terms, *, width=None) -> SafeString:
     """`text` escaped, with each match in <mark>. With `width`, only a snippet about that many columns
     wide (a CJK character counts two) around the first match, with … where text was left out."""
     text = " ".join((text or "").split())
     folded, offsets = fold_with_offsets(text)
-    spans = _find_spans(folded, terms, relaxed)
+    spans = _find_spans(folded, terms)
     if offsets is not None:
         spans = [(offsets[start], offsets[end - 1] + 1) for start, end in spans]
     start, end = (0, len(text)) if width is None else _window(text, spans, width)

@@ -36,6 +36,8 @@ class Document(models.Model):
         indexes = [
             models.Index(fields=["visible_from"], name="search_doc_visible_from"),
             models.Index(fields=["url"], name="search_doc_url"),
+            # Counting a language's visible documents (for word weights) from the index alone.
+            models.Index(fields=["language", "visible_from"], name="search_doc_language_visible"),
         ]
 
     def __str__(self):

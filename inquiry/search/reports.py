@@ -108,7 +108,9 @@ def _start_of(day):
 
 
 def unmet_needs_report(today=None):
-    """Everything the report shows: eight queries, plus one per kind of page named."""
+    """Everything the report shows: nine queries, plus one per kind of page named."""
+    from .services import MAX_LOG_ROWS, MAX_LOGGED_PER_DAY, log_is_full
+
     today = today or timezone.localdate()
     first_day = today - datetime.timedelta(days=DAYS - 1)
     first_week = today - datetime.timedelta(days=today.weekday() + 7 * (WEEKS - 1))
@@ -131,5 +133,12 @@ def unmet_needs_report(today=None):
         "queries_kept": top_queries(kept_since),
         "unhelpful_pages": unhelpful_pages(_start_of(kept_since)),
         "few_results": FEW_RESULTS,
+        # When a bound stopped the logging: the days that reached the per-day one, the whole log's.
+        "bounded_days": [
+            period.start for period in days if period.no_results + period.few_results >= MAX_LOGGED_PER_DAY
+        ],
+        "max_per_day": MAX_LOGGED_PER_DAY,
+        "log_full": log_is_full(),
+        "max_rows": MAX_LOG_ROWS,
         "keep_days": LOG_KEEP_DAYS,
     }

@@ -1,6 +1,7 @@
 """The search itself: from what a visitor typed to a page of highlighted results."""
 
 import difflib
+import math
 import re
 import time
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from inquiry.core.generation import current_generation
 
-from .backends import LAW_KINDS, HitPage, index_for
+from .backends import LAW_KINDS, WeightedTerm, index_for
 from .highlight import highlight
 from .models import FEW_RESULTS, WORD_SEPARATORS, Document, Recommendation, SynonymGroup
 from .providers import provider_for_kind
@@ -49,7 +50,12 @@ class SearchResults:
 
     @property
     def num_pages(self):
-        return max(1, min(MAX_PAGE, -(-self.total // PER_PAGE)))
+        return last_page(self.total)
+
+    @property
+    def partial(self):
+        """With `relaxed`: how many pages have only some of the words."""
+        return self.total - self.complete if self.relaxed else 0
 
     @property
     def has_previous(self):
@@ -191,15 +197,160 @@ def recommended_documents(terms, language, now):
     return ordered
 
 
-def _result(hit, terms, relaxed, recommended=False):
+def _result(hit, terms, recommended=False):
     provider = provider_for_kind(hit.kind)
     return Result(
         kind_label=provider.label if provider else hit.kind,
         url=hit.url,
-        title=highlight(hit.title, terms, relaxed=relaxed),
-        snippet=highlight(hit.body, terms, relaxed=relaxed, width=SNIPPET_WIDTH),
+        title=highlight(hit.title, terms),
+        snippet=highlight(hit.body, terms, width=SNIPPET_WIDTH),
         recommended=recommended,
     )
+
+
+# --- Weighing the words of a query --------------------------------------------------------------------
+
+# A word on more than about 60% of the pages (IDF below this) says too little to make a page a result
+# on its own when no page has every word; it still adds its (small) weight to the others.
+MIN_FINDING_IDF = 0.5
+# A word on more than about 80% of the pages (社保卡 here; 卡 in most texts) is left out of the sum:
+# it would add nearly the same to every page, and checking which pages hold it costs the most.
+MIN_SCORED_IDF = 0.2
+# Pages with some of the words are kept while they score at least this share of the best one.
+KEEP_SHARE = 0.5
+
+
+def idf(documents, holding):
+    """Inverse document frequency as BM25 weighs it: near 0 for a word on every page, 0.5 for a word
+    on 60% of them, 1.1 on a third, growing as a word gets rarer."""
+    return math.log(1 + (documents - holding + 0.5) / (holding + 0.5))
+
+
+def weigh(terms, frequencies) -> list[WeightedTerm]:
+    """Each term with its weight, and whether holding it is enough for a page to be shown: a word that
+    is on some page and not on most, of two or more characters (a single character only when no
+    longer word of the query qualifies: 存 in 不小心往社保卡里存了钱)."""
+    weights = [idf(frequencies.documents, holding) for holding in frequencies.terms]
+    telling = [
+        holding > 0 and weight >= MIN_FINDING_IDF for holding, weight in zip(frequencies.terms, weights, strict=True)
+    ]
+    longer = any(ok and len(term.text) > 1 for term, ok in zip(terms, telling, strict=True))
+    return [
+        WeightedTerm(
+            term=term,
+            weight=weight,
+            finds=ok and (len(term.text) > 1 or not longer),
+            scored=holding > 0 and weight >= MIN_SCORED_IDF,
+        )
+        for term, holding, weight, ok in zip(terms, frequencies.terms, weights, telling, strict=True)
+    ]
+
+
+# --- The steps of a search --------------------------------------------------------------------------
+
+
+@dataclass
+class Found:
+    """What the index found for one page of results (editors' picks not included)."""
+
+    total: int
+    hits: list
+    page: int
+    relaxed: bool = False
+    complete: int = 0  # with `relaxed`: how many pages have every word (they come first)
+
+
+def window(page, pinned):
+    """(offset, limit) of the ranked results shown on `page` when `pinned` results come before them
+    on page 1 (editors' picks)."""
+    if page == 1:
+        return 0, PER_PAGE - pinned
+    return (page - 1) * PER_PAGE - pinned, PER_PAGE
+
+
+def last_page(total):
+    return max(1, min(MAX_PAGE, -(-total // PER_PAGE)))
+
+
+def _pages_with_every_word(index, terms, *, language, now, page, picks):
+    """The page of results holding every term (a stale link past the end shows the last page)."""
+    exclude = [document.id for document in picks]
+
+    def fetch(number):
+        offset, limit = window(number, len(picks))
+        return index.search(language=language, terms=terms, now=now, offset=offset, limit=limit, exclude_ids=exclude)
+
+    found = fetch(page)
+    last = last_page(found.total + len(picks))
+    if page > last and found.total:
+        page, found = last, fetch(last)
+    return Found(total=found.total, hits=found.hits, page=page)
+
+
+# Document frequencies of the terms searched, per content generation (they change only with content;
+# a page becoming visible at its publish date shifts them by one, which the weights can bear).
+_frequency_store = _PerGeneration(dict)
+MAX_KEPT_FREQUENCIES = 10_000
+
+
+def document_frequencies(index, terms, *, language, now):
+    """How many documents hold each term: one query, then kept in the process until content changes."""
+    kept = _frequency_store.get()
+    key = (language, tuple((term.tokens, tuple(s.tokens for s in term.synonyms)) for term in terms))
+    if key not in kept:
+        if len(kept) >= MAX_KEPT_FREQUENCIES:
+            kept.clear()
+        kept[key] = index.document_frequencies(language=language, terms=terms, now=now)
+    return kept[key]
+
+
+def _pages_with_some_words(index, terms, *, language, now, page, complete):
+    """The page of results holding some of the terms, ranked by the weights of those they hold (the
+    `complete` pages, which hold them all, come first); None when the rarer words are on no page."""
+    weighted = weigh(terms, document_frequencies(index, terms, language=language, now=now))
+
+    def fetch(number):
+        offset, limit = window(number, 0)
+        return index.search_some(
+            language=language, weighted=weighted, now=now, offset=offset, limit=limit, keep_share=KEEP_SHARE
+        )
+
+    found = fetch(page)
+    if not found.hits and page > 1:  # past the end (a stale link): the last page
+        found = fetch(1)
+        page = last_page(found.total)
+        if page > 1:
+            found = fetch(page)
+    if found.total <= complete:
+        return None
+    return Found(total=found.total, hits=found.hits, page=page, relaxed=True, complete=complete)
+
+
+def _several_tokens(terms):
+    return sum(len(term.tokens) for term in terms) > 1
+
+
+def find(terms, *, language, now, page=1, picks=()) -> Found:
+    """The index's results for one page: the pages with every term; when at most FEW_RESULTS have
+    them all (and no editors' pick answers the words), those and then the pages with some of them."""
+    index = index_for(connection)
+    every = _pages_with_every_word(index, terms, language=language, now=now, page=page, picks=picks)
+    if every.total > FEW_RESULTS or picks or not _several_tokens(terms):
+        return every
+    some = _pages_with_some_words(index, terms, language=language, now=now, page=page, complete=every.total)
+    return some or every
+
+
+def _corrected(query, language, page, now):
+    """The results for the closest spelling of an unknown English word, or None."""
+    suggestion = spelling_suggestion(query)
+    if not suggestion:
+        return None
+    corrected = search(query=suggestion, language=language, page=page, now=now, correct=False)
+    if not corrected.total:
+        return None
+    corrected.query, corrected.corrected = query, suggestion
+    return corrected
 
 
 def search(*, query, language, page=1, now=None, correct=True) -> SearchResults:
@@ -207,60 +358,26 @@ def search(*, query, language, page=1, now=None, correct=True) -> SearchResults:
     before law articles and title matches first (see `backends`).
 
     When at most FEW_RESULTS pages have them all and the query has several words or characters, the
-    pages with some of them follow those (`relaxed`; `complete` says how many have them all): a
-    question typed in full often holds one word no page has. When nothing at all matches and an
-    English word looks misspelt, the results for the closest spelling are shown (`corrected`). The
-    number of database queries is fixed for each of these cases.
+    pages with some of them follow those, the rarer words first (`relaxed`; `complete` says how many
+    have them all). When nothing at all matches and an English word looks misspelt, the results for
+    the closest spelling are shown (`corrected`). The number of database queries is fixed for each
+    of these cases.
     """
     terms = query_terms(query, thesaurus(language))
     results = SearchResults(query=query, terms=terms, page=page, total=0)
     if not terms:
         return results
     now = now or timezone.now()
-    index = index_for(connection)
     picks = recommended_documents(terms, language, now)[: PER_PAGE // 2]
-    pinned, exclude = len(picks), [document.id for document in picks]
-
-    def run(relaxed, wanted_page):
-        # Pages shown first (editors' picks, pages with every word before the others) take the first
-        # places of page 1; the ranked results fill the rest.
-        offset = max(0, (wanted_page - 1) * PER_PAGE - pinned)
-        limit = PER_PAGE - pinned if wanted_page == 1 else PER_PAGE
-        return index.search(
-            language=language, terms=terms, now=now, offset=offset, limit=limit, exclude_ids=exclude, relaxed=relaxed
-        )
-
-    relaxed, complete = False, []
-    found = run(False, page)
-    if found.total <= FEW_RESULTS and not picks and sum(len(term.tokens) for term in terms) > 1:
-        if found.total:
-            complete = found.hits if page == 1 else run(False, 1).hits
-        pinned += len(complete)
-        exclude += [hit.id for hit in complete]
-        partial = run(True, page)
-        if partial.total:
-            relaxed, found = True, partial
-        elif not complete:
-            found = partial
-    if found.total == 0 and not complete and not picks and correct:
-        suggestion = spelling_suggestion(query)
-        if suggestion:
-            corrected = search(query=suggestion, language=language, page=page, now=now, correct=False)
-            if corrected.total:
-                corrected.query, corrected.corrected = query, suggestion
-                return corrected
-    if not relaxed and complete:  # nothing to add after them: they are the results
-        found, pinned, exclude = HitPage(total=len(complete), hits=complete), len(picks), exclude[: len(picks)]
-        complete = []
-    results.total = found.total + pinned
-    results.relaxed = relaxed
-    results.complete = len(complete)
-    if page > results.num_pages and results.total:
-        # Past the last page (a stale or edited link): show the last one.
-        results.page = page = results.num_pages
-        found = run(relaxed, page)
-    if page == 1:
-        results.results = [_result(document, terms, False, recommended=True) for document in picks]
-        results.results += [_result(hit, terms, False) for hit in complete]
-    results.results += [_result(hit, terms, relaxed) for hit in found.hits]
+    found = find(terms, language=language, now=now, page=page, picks=picks)
+    if not found.total and not picks and correct:
+        corrected = _corrected(query, language, page, now)
+        if corrected:
+            return corrected
+    results.page = found.page
+    results.total = found.total + len(picks)
+    results.relaxed, results.complete = found.relaxed, found.complete
+    if found.page == 1:
+        results.results = [_result(document, terms, recommended=True) for document in picks]
+    results.results += [_result(hit, terms) for hit in found.hits]
     return results

@@ -2,6 +2,8 @@
 caller's transaction, so an edit and its index entries are committed (or rolled back) together."""
 
 import datetime
+import threading
+from contextlib import nullcontext
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -89,55 +91,144 @@ def _chunks(iterable, size):
 
 
 # --- What visitors searched for in vain ---------------------------------------------------------------
+#
+# A search that found no or few pages is not written while the visitor waits: it is added to this
+# process's pending counts (`note_unanswered_search`), and the pending counts are written after the
+# response has been sent (`flush_unanswered_searches`, from the response's close), all of them in one
+# transaction. While one thread writes, the others only add to the pending counts, so searches never
+# queue behind one another's writes (SQLite has one writer at a time).
 
 PRUNED_KEY = "search:unanswered:pruned:{day}"
 COUNTED_KEY = "search:unanswered:counted:{day}"
 # A bound on what a script typing random words can make the log hold: past this many logged searches
 # in a day (far beyond what people type here), the rest of the day's are not logged.
 MAX_LOGGED_PER_DAY = 20_000
+# And on the whole log: past this many rows, searches not seen before that day are no longer logged
+# (those already there are still counted) until old rows are dropped; the report says so.
+MAX_LOG_ROWS = 100_000
 DAY_SECONDS = 60 * 60 * 25
 
+_pending = {}  # (day, language, words) → [searches, results]
+_pending_lock = threading.Lock()
+_writing = threading.Lock()
 
-def _day_count(cache, key):
-    """Add one to a per-day counter in the shared cache; 0 when the cache cannot be used."""
+
+def _day_count(cache, key, searches):
+    """Add `searches` to a per-day counter in the shared cache; 0 when the cache cannot be used."""
     try:
         cache.add(key, 0, timeout=DAY_SECONDS)
-        return cache.incr(key)
+        return cache.incr(key, searches)
     except Exception:  # noqa: BLE001 - a cache outage must not break searching (nor stop the log)
         return 0
 
 
-def record_unanswered_search(*, query, language, results, today=None):
-    """Count one search that found no or few pages: one upsert, nothing about who searched.
-
-    The words are stored trimmed and capped; rows older than LOG_KEEP_DAYS are dropped once a day,
-    by the first search that day (or by `manage.py prune_search_log`).
-    """
-    from django.core.cache import cache
-
-    from .models import LOG_KEEP_DAYS, LOGGED_QUERY_CHARS, UnansweredSearch
+def note_unanswered_search(*, query, language, results, today=None):
+    """Count one search that found no or few pages, to be written by the next flush. Only the words
+    (trimmed, capped), the language, the number of results and the day: nothing about who searched."""
+    from .models import LOGGED_QUERY_CHARS
 
     words = " ".join(str(query).split())[:LOGGED_QUERY_CHARS].strip()
     if not words:
         return
-    today = today or timezone.localdate()
-    if _day_count(cache, COUNTED_KEY.format(day=today.isoformat())) > MAX_LOGGED_PER_DAY:
-        return
-    table = connection.ops.quote_name(UnansweredSearch._meta.db_table)
-    # INSERT … ON CONFLICT DO UPDATE is the same on SQLite (3.24+) and PostgreSQL: one statement,
-    # no race between two servers counting the same words.
-    upsert = (
-        f"INSERT INTO {table} (day, language, query, results, searches) VALUES (%s, %s, %s, %s, 1) "  # noqa: S608
-        f"ON CONFLICT (day, language, query) DO UPDATE SET searches = {table}.searches + 1, results = excluded.results"
-    )  # the table name is the model's own; every value is a parameter
-    with connection.cursor() as cursor:
-        cursor.execute(upsert, [today, language[:10], words, results])
+    key = (today or timezone.localdate(), language[:10], words)
+    with _pending_lock:
+        entry = _pending.setdefault(key, [0, results])
+        entry[0] += 1
+        entry[1] = results
+
+
+def record_unanswered_search(*, query, language, results, today=None):
+    """Count one search that found no or few pages and write it now (with anything else pending)."""
+    note_unanswered_search(query=query, language=language, results=results, today=today)
+    flush_unanswered_searches()
+
+
+def flush_unanswered_searches() -> int:
+    """Write the pending counts: one upsert per (day, language, words), in one transaction. Returns
+    the number of searches written; 0 at once when another thread is writing (it takes these too)."""
+    if not _writing.acquire(blocking=False):
+        return 0
     try:
-        first_today = cache.add(PRUNED_KEY.format(day=today.isoformat()), 1, timeout=DAY_SECONDS)
-    except Exception:  # noqa: BLE001 - a cache outage must not break searching; the command still prunes
-        first_today = False
-    if first_today:
-        prune_unanswered_searches(today=today, keep_days=LOG_KEEP_DAYS)
+        written = 0
+        while True:
+            with _pending_lock:
+                batch = dict(_pending)
+                _pending.clear()
+            if not batch:
+                return written
+            written += _write(batch)
+    finally:
+        _writing.release()
+
+
+def flush_after_request(**_kwargs):
+    """`request_finished` receiver: nothing to do (and no query) unless a search is pending. Django's
+    own receiver has already handed the request's connection back; the one the flush took is handed
+    back the same way (outside a transaction: tests run inside one)."""
+    if _pending:
+        flush_unanswered_searches()
+        if not connection.in_atomic_block:
+            connection.close_if_unusable_or_obsolete()
+
+
+def _within_day_bound(batch):
+    """The batch less what is past MAX_LOGGED_PER_DAY on its day (a per-day counter in the shared
+    cache, so the bound holds across processes)."""
+    from django.core.cache import cache
+
+    kept, per_day = [], {}
+    for (day, language, words), (searches, results) in batch.items():
+        per_day.setdefault(day, []).append((day, language, words, searches, results))
+    for day, rows in per_day.items():
+        counted = _day_count(cache, COUNTED_KEY.format(day=day.isoformat()), sum(row[3] for row in rows))
+        room = MAX_LOGGED_PER_DAY - (counted - sum(row[3] for row in rows)) if counted else MAX_LOGGED_PER_DAY
+        for day_, language, words, searches, results in rows:
+            if room <= 0:
+                break
+            kept.append((day_, language, words, min(searches, room), results))
+            room -= searches
+    return kept
+
+
+def _write(batch) -> int:
+    from django.core.cache import cache
+
+    from .models import LOG_KEEP_DAYS, UnansweredSearch
+
+    rows = _within_day_bound(batch)
+    if not rows:
+        return 0
+    table = connection.ops.quote_name(UnansweredSearch._meta.db_table)
+    # INSERT … ON CONFLICT DO UPDATE is the same on SQLite (3.24+) and PostgreSQL: one statement per
+    # row, no race between two servers counting the same words. The WHERE is the bound on the whole
+    # log: once it holds MAX_LOG_ROWS rows, nothing more is counted until old rows are dropped.
+    upsert = (
+        f"INSERT INTO {table} (day, language, query, results, searches) "  # noqa: S608
+        f"SELECT %s, %s, %s, %s, %s WHERE (SELECT count(*) FROM {table}) < %s "
+        f"ON CONFLICT (day, language, query) DO UPDATE SET searches = {table}.searches + excluded.searches, "
+        "results = excluded.results"
+    )  # the table name is the model's own; every value is a parameter
+    values = [
+        (day, language, words, results, searches, MAX_LOG_ROWS) for day, language, words, searches, results in rows
+    ]
+    # Several rows in one transaction (one write lock on SQLite); a single one needs none.
+    with transaction.atomic() if len(values) > 1 else nullcontext(), connection.cursor() as cursor:
+        cursor.executemany(upsert, values)
+    for day in {row[0] for row in rows}:
+        try:
+            first_that_day = cache.add(PRUNED_KEY.format(day=day.isoformat()), 1, timeout=DAY_SECONDS)
+        except Exception:  # noqa: BLE001 - a cache outage must not break searching; the command still prunes
+            first_that_day = False
+        if first_that_day:
+            prune_unanswered_searches(today=day, keep_days=LOG_KEEP_DAYS)
+    return sum(row[3] for row in rows)
+
+
+def log_is_full() -> bool:
+    """Whether the log holds MAX_LOG_ROWS rows, so that new searches are not logged (for the report)."""
+    from .models import UnansweredSearch
+
+    return UnansweredSearch.objects.count() >= MAX_LOG_ROWS
 
 
 def prune_unanswered_searches(*, today=None, keep_days=None) -> int:

@@ -21,6 +21,8 @@ from functools import lru_cache
 
 import snowballstemmer
 
+from .segment import segmenter
+
 # Han ideographs (with extensions and compatibility forms), kana and Hangul: scripts written without
 # spaces between words.
 CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002ebef\U00030000-\U0003134f"
@@ -29,18 +31,28 @@ _SPLIT = re.compile(f"([{CJK}]+)")
 _CJK_RUN = re.compile(f"[{CJK}]+")
 _LATIN_WORD = re.compile(r"[a-z]+")
 
-# Traditional forms of common characters in this site's subject, folded to the simplified ones so a
-# visitor who types 帳戶 or 醫療保險 finds the same pages. Not a full converter: a one-to-one table
-# keeps every character in place, which the highlighter relies on.
-_TRADITIONAL = (
-    "帳账 賬账 戶户 銀银 行行 險险 醫医 療疗 養养 號号 領领 錢钱 補补 辦办 證证 餘余 額额 啟启 動动 "
-    "會会 務务 處处 轉转 卡卡 掛挂 遺遗 繼继 勞劳 屬属 歲岁 參参 費费 續续 資资 擔担 關关 機机 "
-    "構构 點点 單单 據据 碼码 鎖锁 換换 發发 區区 縣县 職职 險险 衛卫 網网 電电 話话 問问 題题 "
-    "個个 為为 麼么 沒没 來来 時时 後后 這这 還还 們们 對对 應应 當当 過过 與与 經经 無无 實实 "
-    "於于 從从 開开 門门 現现 義义 權权 條条 規规 例例 則则 記记 錄录 書书 認认 親亲 屬属 購购 "
-    "藥药 狀状 態态 達达 體体 團团 報报 歸归 結结 約约 離离 貸贷 幣币 價价 齡龄 殘残 傷伤 險险"
-)
-TRADITIONAL_TO_SIMPLIFIED = {pair[0]: pair[1] for pair in _TRADITIONAL.split() if pair[0] != pair[1]}
+
+def _traditional_to_simplified():
+    """Traditional characters folded to simplified ones, from OpenCC's character table
+    (TSCharacters.txt of opencc-python-reimplemented: about 4,000 characters, the first simplified
+    form of each), so a visitor who types 帳戶 or 醫療保險 finds the same pages. Character by character
+    (OpenCC's phrase table is left out): a one-to-one table keeps every character in place, which the
+    highlighter relies on. A few of the site's own choices are laid over it (`SITE_FOLDS`)."""
+    from importlib.resources import files
+
+    table = {}
+    lines = files("opencc").joinpath("dictionary", "TSCharacters.txt").read_text(encoding="utf-8")
+    for line in lines.splitlines():
+        traditional, _tab, simplified = line.partition("\t")
+        simplified = simplified.split(" ")[0]
+        if len(traditional) == 1 and len(simplified) == 1 and traditional != simplified:
+            table[traditional] = simplified
+    return table | SITE_FOLDS
+
+
+# OpenCC makes 帳 帐 (its simplified form), but the pages write 账户: both are folded to 账.
+SITE_FOLDS = {"帳": "账", "帐": "账"}
+TRADITIONAL_TO_SIMPLIFIED = _traditional_to_simplified()
 
 # Words too common to narrow an English search ("how do I activate my card" searches activate + card).
 # Dropped from queries only, and only when something else is left; the index keeps every word.
@@ -55,12 +67,30 @@ ENGLISH_STOPWORDS = frozenset(
 
 _stemmer = snowballstemmer.stemmer("english")
 
+# Word forms the Snowball stemmer leaves apart (irregular verbs, and stems it cuts differently), for
+# the words of this subject: each stem on the left is read as the one on the right.
+SAME_STEM = {
+    "withdrawn": "withdraw",
+    "withdrew": "withdraw",
+    "paid": "pay",
+    "payment": "pay",
+    "lost": "lose",
+    "loss": "lose",
+    "stolen": "steal",
+    "stole": "steal",
+    "applic": "appli",  # application, applicant / apply, applied
+    "beneficiari": "benefit",
+    "retire": "retir",  # retiree / retire, retired, retirement
+    "children": "child",
+}
+
 
 @lru_cache(maxsize=50_000)
 def stem(word: str) -> str:
     """English words to their stem; numbers and words in other scripts as they are."""
     if _LATIN_WORD.fullmatch(word):
-        return _stemmer.stemWord(word)
+        stemmed = _stemmer.stemWord(word)
+        return SAME_STEM.get(stemmed, stemmed)
     return word
 
 
@@ -178,10 +208,10 @@ def phrase_term(text):
     return Term(text=" ".join(run for _is_cjk, run in runs), tokens=tuple(tokens), cjk=all(c for c, _r in runs))
 
 
-# Words of this site's subject, so that a question typed without spaces is cut into words and each
-# word must be on the page (anywhere), rather than the whole question word for word: 查缴费记录 →
-# 查 + 缴费 + 记录. Cut longest first from the left, together with the synonym table's words. Longer
-# compounds are listed too, so that they stay whole (金融账户, 养老保险).
+# Words of this site's subject, added to jieba's dictionary (with the synonym table's words) so that a
+# question typed without spaces is cut into them and each word must be on the page (anywhere), rather
+# than the whole question word for word: 查缴费记录 → 查 + 缴费 + 记录. Longer compounds are listed
+# too, so that they stay whole (金融账户, 养老保险).
 CJK_LEXICON = frozenset(
     str.split(
         """社保卡 社会保障卡 医保卡 社保 医保 社会保险 金融 账户 金融账户 银行账户 个人账户 银行 银行卡 服务银行
@@ -206,7 +236,6 @@ CJK_STOPWORDS = frozenset(
     应该 还是 已经 就是 有 里 里面 啥 咋 么 吗 了吗 一个 一张 现在 之后 以后 时候 能用 可以用 还能用"""
     )
 )
-_LONGEST_LEXICON_WORD = max(map(len, CJK_LEXICON | CJK_STOPWORDS))
 
 
 # Alternatives kept per term: enough for any sensible group, and a bound on the size of the match.
@@ -236,8 +265,7 @@ class Thesaurus:
                     self._english.setdefault(term.tokens[0], []).append(term.tokens)
         for phrases in self._english.values():
             phrases.sort(key=len, reverse=True)
-        self._known = self._cjk_words | CJK_LEXICON
-        self._longest_cjk = max(max(map(len, self._cjk_words), default=0), _LONGEST_LEXICON_WORD)
+        self._known = frozenset(self._cjk_words | CJK_LEXICON)
 
     def __bool__(self):
         return bool(self._alternatives)
@@ -247,29 +275,11 @@ class Thesaurus:
         return Term(term.text, term.tokens, term.cjk, synonyms) if synonyms else term
 
     def split_cjk(self, run):
-        """A CJK run cut into words, longest first from the left, with the words that carry no
-        subject left out: 社保卡丢了吗 → 社保卡, 丢了. Characters between known words stay together."""
+        """A CJK run cut into words by jieba (its dictionary, with the subject's words and the synonym
+        table's added), with the words that carry no subject left out: 社保卡丢了吗 → 社保卡, 丢."""
         if len(run) < 2:
             return [] if run in CJK_STOPWORDS else [run]
-        pieces, position, pending = [], 0, ""
-        while position < len(run):
-            for size in range(min(self._longest_cjk, len(run) - position), 0, -1):
-                word = run[position : position + size]
-                known = size > 1 and word in self._known
-                if known or word in CJK_STOPWORDS:
-                    if pending:
-                        pieces.append(pending)
-                        pending = ""
-                    if known:
-                        pieces.append(word)
-                    position += size
-                    break
-            else:
-                pending += run[position]
-                position += 1
-        if pending:
-            pieces.append(pending)
-        return pieces
+        return [word for word in segmenter().cut(run, self._known) if word not in CJK_STOPWORDS]
 
     def english_phrase(self, stems, start):
         """How many words from `start` form a phrase of the table (0: none)."""

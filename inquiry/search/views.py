@@ -7,7 +7,7 @@ from inquiry.guide.selectors import published_flows
 
 from .models import FEW_RESULTS
 from .selectors import page_number, search
-from .services import record_unanswered_search
+from .services import note_unanswered_search
 from .text import clean_query
 
 
@@ -26,8 +26,10 @@ class SearchView(TemplateView):
             # pages are kept out of the whole-page cache, which would otherwise answer repeats
             # without reaching the view. (Pages with more results stay cached and are not counted.)
             # A further page of the same search (of the pages with some of the words) is not counted.
+            # Written after the response has been sent (`request_finished`, see apps.py), not while the
+            # visitor waits: see services.flush_unanswered_searches.
             if request.method == "GET" and (results.page == 1 or not results.total):
-                record_unanswered_search(query=results.query, language=get_language(), results=answered)
+                note_unanswered_search(query=results.query, language=get_language(), results=answered)
             add_never_cache_headers(response)
         return response
 

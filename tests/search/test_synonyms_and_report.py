@@ -11,7 +11,7 @@ from django.utils import timezone
 from inquiry.core.generation import current_generation
 from inquiry.faq.models import Article
 from inquiry.feedback.models import Feedback
-from inquiry.search.models import LOG_KEEP_DAYS, SynonymGroup, UnansweredSearch
+from inquiry.search.models import LOG_KEEP_DAYS, Document, SynonymGroup, UnansweredSearch
 from inquiry.search.selectors import search, thesaurus
 from inquiry.search.services import prune_unanswered_searches, record_unanswered_search
 from inquiry.search.text import Thesaurus, query_terms
@@ -276,22 +276,52 @@ def test_a_10_kb_query_gives_a_normal_page(client, language):
 
 
 def test_a_question_with_a_word_no_page_has_still_finds_answers(client):
-    # Few pages (at most FEW_RESULTS) have every word: they come first, then pages with some of them.
+    # No page has every word: the pages with the rarer ones are shown, the caption says so, and a page
+    # holding only the commonest word (社保卡) is not among them.
     response = client.get("/zh-hans/search/", {"q": "社保卡 激活 鸸鹋"})
     results = response.context["results"]
     assert results.relaxed and results.complete == 0 and results.results
-    assert "下面这些页面包含其中一部分" in response.content.decode()
+    html = response.content.decode()
+    assert f"没有页面包含您输入的全部词语；{results.total} 个页面包含其中一部分。" in html
+    activate = [phrasing.text for phrasing in results.terms[1].phrasings]
+    assert activate[0] == "激活"
+    for result in results.results:
+        document = Document.objects.get(url=result.url)
+        assert any(word in document.title + document.body for word in activate), document.title
+    # One page gets the rare word too: it comes first, alone (the others hold far less of the query).
     article = Article.objects.get(slug="how-to-activate-financial-account")
     article.title_zh_hans += "（鸸鹋）"
     article.save()
     response = client.get("/zh-hans/search/", {"q": "社保卡 激活 鸸鹋"})
     results = response.context["results"]
-    assert results.relaxed and results.complete == 1
-    assert result_links(response)[0] == "/zh-hans/faq/how-to-activate-financial-account/"
-    assert len(result_links(response)) > 1
-    assert "只有前 1 个页面包含您输入的全部词语" in response.content.decode()
+    assert result_links(response) == ["/zh-hans/faq/how-to-activate-financial-account/"]
+    assert results.total == 1 and not results.relaxed
     # Counted for the editors as a search with one page that has every word.
     assert UnansweredSearch.objects.get(query="社保卡 激活 鸸鹋").results == 1
+
+
+def test_the_caption_says_how_many_have_all_the_words_and_how_many_some(client):
+    # Two pages hold all three (made-up) words, two hold the first two, one only the third.
+    holding = {
+        "how-to-activate-financial-account": "鸸鹋 犰狳 蝾螈",
+        "why-balance-shows-zero": "鸸鹋 犰狳 蝾螈",
+        "lost-card-what-to-do": "鸸鹋 犰狳",
+        "expired-card": "鸸鹋 犰狳",
+        "electronic-card-only": "蝾螈",
+    }
+    for slug, words in holding.items():
+        article = Article.objects.get(slug=slug)
+        article.short_answer_zh_hans += f" {words}"
+        article.save()
+    response = client.get("/zh-hans/search/", {"q": "鸸鹋 犰狳 蝾螈"})
+    results = response.context["results"]
+    assert [term.text for term in results.terms] == ["鸸鹋", "犰狳", "蝾螈"]
+    assert results.relaxed and (results.complete, results.partial) == (2, 2)
+    links = result_links(response)
+    assert set(links[:2]) == {f"/zh-hans/faq/{slug}/" for slug in list(holding)[:2]}
+    # The page with only one of the three words is the tail, left out.
+    assert set(links[2:]) == {f"/zh-hans/faq/{slug}/" for slug in list(holding)[2:4]}
+    assert "2 个页面包含您输入的全部词语； 另有 2 个页面包含其中一部分。" in response.content.decode()
 
 
 def test_the_log_stops_growing_past_a_days_bound(monkeypatch):

@@ -88,3 +88,23 @@ def test_synonyms_of_a_term_and_english_phrases():
     assert [synonym.tokens for synonym in english[1].synonyms] == [("bus",)]
     # A known word ending in a particle is kept whole: 丢了, not 丢.
     assert [term.text for term in query_terms("卡丢了吗", thesaurus)] == ["卡", "丢了"]
+
+
+def test_jieba_cuts_a_question_into_words_and_keeps_the_subjects_words_whole():
+    assert [term.text for term in query_terms("社保卡的钱家人能用吗")] == ["社保卡", "钱", "家人", "用"]
+    # jieba alone cuts 社保卡 into 社保 + 卡; the subject's lexicon keeps it whole.
+    assert "社保卡" in [term.text for term in query_terms("医保卡未激活社保卡")]
+    # Rare characters next to each other are a word jieba does not know: kept together.
+    assert [term.text for term in query_terms("鸸鹋社保卡")] == ["鸸鹋", "社保卡"]
+
+
+def test_loading_the_segmenter_writes_no_file(tmp_path, monkeypatch):
+    import tempfile
+
+    from inquiry.search.segment import Segmenter
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    segmenter = Segmenter()
+    assert segmenter.cut("查缴费记录", ["缴费", "记录"]) == ["查", "缴费", "记录"]
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,145 @@
+"""Searches that no page answers in full: word weights, the rarer words first, the tail cut; and the
+word forms, letter case and traditional characters that must match. Small worlds built here, with
+made-up words, so the shipped content (loaded or not) does not change what is found."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from inquiry.search.backends import Frequencies
+from inquiry.search.models import Document
+from inquiry.search.selectors import MIN_FINDING_IDF, idf, search, weigh
+from inquiry.search.text import fold, query_terms, stem
+from tests.support import builders
+
+pytestmark = pytest.mark.django_db
+
+
+def urls(query, language="en"):
+    return [result.url for result in search(query=query, language=language).results]
+
+
+def english_page(slug, title, text):
+    article = builders.article(slug, topic_=builders.topic(f"topic-{slug}"), title_en=title, short_answer_en=text)
+    return f"/en/faq/{article.slug}/"
+
+
+# --- Weights ------------------------------------------------------------------------------------------
+
+
+def test_a_word_on_every_page_weighs_almost_nothing_and_a_rare_one_much():
+    assert idf(1000, 1000) < 0.001
+    assert idf(1000, 900) < 0.15 < MIN_FINDING_IDF
+    assert idf(1000, 5) > 5
+
+
+def test_only_telling_words_of_two_or_more_characters_make_a_page_a_result():
+    terms = query_terms("社保卡 激活 0 鸸鹋")
+    weighted = weigh(terms, Frequencies(documents=100, terms=(90, 20, 3, 0)))
+    assert [item.finds for item in weighted] == [False, True, False, False]  # common, telling, 1 char, absent
+    assert weighted[2].weight > weighted[1].weight > weighted[0].weight
+    # A single character finds when no longer word of the query does.
+    alone = weigh(query_terms("社保卡 存"), Frequencies(documents=100, terms=(90, 20)))
+    assert [item.finds for item in alone] == [False, True]
+
+
+# --- Relaxed ranking, on the real database ---------------------------------------------------------
+
+
+def test_the_rarer_words_decide_the_order_and_the_tail_is_cut():
+    both = english_page("both", "Zorblat and quindle", "Both words.")
+    rare = english_page("rare", "About the zorblat", "Only the rare word.")
+    commons = [english_page(f"common-{n}", f"Quindle {n}", "Only the common word.") for n in range(6)]
+    found = urls("zorblat quindle nosuchwordever")
+    # No page has the third word. The page with both others first, then the one with the rarer;
+    # pages holding only the commoner word weigh less than half of the best: not shown.
+    assert found == [both, rare]
+    assert not set(found) & set(commons)
+    results = search(query="zorblat quindle nosuchwordever", language="en")
+    assert results.relaxed and (results.complete, results.partial) == (0, 2)
+
+
+def test_a_law_article_is_shown_when_it_holds_the_words_no_answer_holds():
+    law = builders.law("zorblat-law", articles=1)
+    article = law.articles.get()
+    article.text_en = "The zorblat and the quindle are both covered here."
+    article.save()
+    answer = english_page("answer", "Quindle questions", "Only the quindle.")
+    law_url = Document.objects.get(kind="law", object_id=article.pk, language="en").url
+    # It holds both words, the answer only one: it comes first.
+    found = urls("zorblat quindle nosuchwordever")
+    assert found[0] == law_url
+    assert answer not in found[:1]
+
+
+def test_with_every_word_on_one_page_only_that_page_is_shown_above_the_tail():
+    one = english_page("one", "Zorblat quindle frobnitz", "All three.")
+    english_page("two", "Quindle", "One word.")
+    results = search(query="zorblat quindle frobnitz", language="en")
+    assert [result.url for result in results.results][0] == one
+    assert results.total == 1
+
+
+def test_a_search_with_some_words_costs_a_fixed_number_of_queries():
+    english_page("both", "Zorblat and quindle", "Both words.")
+    english_page("rare", "About the zorblat", "Only the rare word.")
+    search(query="qzxqzv", language="en")  # the synonym table and spelling words, read once
+    with CaptureQueriesContext(connection) as first:
+        search(query="zorblat quindle nosuchwordever", language="en")
+    with CaptureQueriesContext(connection) as again:
+        search(query="zorblat quindle nosuchwordever", language="en")
+    # Picks, the counts with every word, the word frequencies (kept until content changes), the page.
+    assert len(first) == 4
+    assert len(again) == 3
+
+
+# --- What must match --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["APP挂失斑马卡", "app 挂失 斑马卡", "ＡＰＰ挂失斑马卡", "App挂失斑马卡"])
+def test_latin_letters_match_whatever_their_case_next_to_chinese(query):
+    topic = builders.topic("app-topic")
+    article = builders.article("app-loss", topic_=topic, title_zh_hans="在手机App挂失斑马卡", title_en="Zebra card")
+    found = urls(query, "zh-hans")
+    assert f"/zh-hans/faq/{article.slug}/" in found
+
+
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ("withdraw", "withdrawn"),
+        ("withdrawing", "withdrew"),
+        ("withdrawal", "withdraw"),
+        ("benefits", "benefit"),
+        ("activate", "activation"),
+        ("lost", "losing"),
+        ("paid", "payment"),
+        ("apply", "application"),
+    ],
+)
+def test_english_word_forms_match(typed, written):
+    assert stem(typed) == stem(written)
+    page = english_page("forms", f"Zorblat {written}", "Text.")
+    assert page in urls(f"zorblat {typed}")
+
+
+def test_traditional_characters_fold_with_opencc_and_the_sites_own_choices():
+    assert fold("社會保障卡遺失") == "社会保障卡遗失"
+    assert fold("臺灣鐘錶") == "台湾钟表"  # not in the old hand-made table
+    assert fold("帳戶") == fold("帐户") == "账户"  # OpenCC says 帐; the pages write 账
+
+
+def test_an_edit_changes_the_word_frequencies_at_once():
+    english_page("rare", "About the zorblat", "Only the rare word.")
+    for number in range(4):
+        english_page(f"other-{number}", f"Other page {number}", "Nothing of the kind.")
+    assert urls("zorblat quindle nosuchwordever") == ["/en/faq/rare/"]
+    builders.article("more", topic_=builders.topic("more"), title_en="Zorblat quindle", short_answer_en="Both.")
+    assert urls("zorblat quindle nosuchwordever")[0] == "/en/faq/more/"
+
+
+def test_a_scheduled_page_is_not_among_the_pages_with_some_words():
+    later = timezone.now() + timezone.timedelta(days=1)
+    builders.article("soon", topic_=builders.topic("soon"), title_en="Zorblat soon", published_at=later)
+    assert urls("zorblat quindle nosuchwordever") == []
