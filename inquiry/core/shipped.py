@@ -229,7 +229,7 @@ class ContentLoader:
 
     def _write(self, obj, relations, reason=None):
         if self.save is not None:
-            self.save(obj=obj, relations=relations, **({"reason": reason} if reason else {}))
+            self.save(obj=obj, relations=relations, reason=reason)
             return
         obj.save()
         for name, items in relations.items():

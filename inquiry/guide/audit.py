@@ -1,8 +1,6 @@
 """What the content audit (inquiry.law.audit) checks for the guides: every outcome a published guide
 can reach (an outcome no answer leads to is never shown, and the flow check reports it already)."""
 
-from django.db.models import Count
-
 from inquiry.law.audit import AuditedAnswer, cited_text
 
 from .engine import canonical_answers
@@ -19,7 +17,6 @@ def reachable_outcomes(using):
         Outcome.objects.using(using)
         .filter(flow_id__in=reachable)
         .select_related("flow")
-        .annotate(law_articles=Count("citations", distinct=True))
         .prefetch_related("sources", "citations")
         .order_by("flow__slug", "slug")
     )
@@ -29,7 +26,7 @@ def reachable_outcomes(using):
         yield AuditedAnswer(
             name=f"Outcome “{outcome.slug}” of the guide “{outcome.flow.slug}”",
             obj=outcome,
-            law_articles=outcome.law_articles,
+            law_articles=len(outcome.citations.all()),
             strengths=frozenset(source.strength for source in outcome.sources.all()),
             sources=len(outcome.sources.all()),
             cited_text=cited_text(outcome.citations.all()),

@@ -103,8 +103,8 @@ COUNTED_KEY = "search:unanswered:counted:{day}"
 # A bound on what a script typing random words can make the log hold: past this many logged searches
 # in a day (far beyond what people type here), the rest of the day's are not logged.
 MAX_LOGGED_PER_DAY = 20_000
-# And on the whole log: past this many rows, searches not seen before that day are no longer logged
-# (those already there are still counted) until old rows are dropped; the report says so.
+# And on the whole log: once it holds this many rows, no search is counted (new words or not) until old
+# rows are dropped; the report says so.
 MAX_LOG_ROWS = 100_000
 DAY_SECONDS = 60 * 60 * 25
 
