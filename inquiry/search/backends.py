@@ -179,10 +179,11 @@ class Index:
             documents, *frequencies = cursor.fetchone()
         return Frequencies(documents=documents, terms=tuple(frequencies))
 
-    def search_some(self, *, language, weighted, now, offset, limit, exclude_ids=(), keep_share=0.0):
+    def search_some(self, *, language, weighted, now, offset, limit, exclude_ids=(), keep_share=0.0, title_weight=0.0):
         """The page [offset, offset + limit) of the visible documents holding at least one of the
-        `weighted` terms that `finds`, ranked by the sum of the weights of every term each holds; then
-        answers before law articles, then pages with one of the words in the title.
+        `weighted` terms that `finds`, ranked by the sum of the weights of every term each holds, each
+        term in the title adding `title_weight` times its weight again; then answers before law
+        articles, then pages with one of the words in the title.
 
         `weighted`: [WeightedTerm]; a term that does not find (a common word, one character) adds its
         weight to the documents found by the others but does not make a document a result; one that
@@ -200,6 +201,11 @@ class Index:
                 continue
             sql, params = self.containing(language, self.all_of([item.term]))
             scores.append(f"CASE WHEN c.id IN ({sql}) THEN {float(item.weight):.6f} ELSE 0.0 END")
+            score_params += params
+        for item in (item for item in weighted if item.scored and title_weight):
+            # A word in the title counts again: a page titled with the question's words is about them.
+            sql, params = self.containing(language, self.all_of([item.term]), title=True)
+            scores.append(f"CASE WHEN c.id IN ({sql}) THEN {float(item.weight) * title_weight:.6f} ELSE 0.0 END")
             score_params += params
         in_title, in_title_params = self.containing(language, self.any_of(finders), title=True)
         law, law_params = _law_ids()

@@ -218,6 +218,10 @@ MIN_FINDING_IDF = 0.5
 MIN_SCORED_IDF = 0.2
 # Pages with some of the words are kept while they score at least this share of the best one.
 KEEP_SHARE = 0.5
+# A word in a page's title adds this share of its weight again (at most 1, so that a page with every
+# word, in its text only, keeps at least half the best score and is never cut by KEEP_SHARE).
+# (Measured on the tuning part of the question inventory: 205 → 225 of 294 in the top 3.)
+TITLE_WEIGHT = 1.0
 
 
 def idf(documents, holding):
@@ -312,7 +316,13 @@ def _pages_with_some_words(index, terms, *, language, now, page, complete):
     def fetch(number):
         offset, limit = window(number, 0)
         return index.search_some(
-            language=language, weighted=weighted, now=now, offset=offset, limit=limit, keep_share=KEEP_SHARE
+            language=language,
+            weighted=weighted,
+            now=now,
+            offset=offset,
+            limit=limit,
+            keep_share=KEEP_SHARE,
+            title_weight=TITLE_WEIGHT,
         )
 
     found = fetch(page)

@@ -315,8 +315,10 @@ _END_PARTICLES = re.compile("[吗呢吧啊呀]+$")
 
 
 def _question_free(run: str) -> list[str]:
+    # A run that is only a question (怎么办呢, after a comma) gives no words: query_terms falls back to
+    # what was typed when the whole query is like that.
     parts = [_END_PARTICLES.sub("", part) for part in _QUESTION_WORDS.split(run)]
-    return [part for part in parts if part] or [run]
+    return [part for part in parts if part]
 
 
 def _cjk_pieces(run: str, thesaurus) -> list[str]:

@@ -73,6 +73,18 @@ def test_a_law_article_is_shown_when_it_holds_the_words_no_answer_holds():
     assert answer not in found[:1]
 
 
+def test_a_rare_word_in_the_title_outweighs_a_common_word_in_the_text():
+    # No page has the third word. One page holds both others in its text; one holds the rarer word
+    # only, in its title: a page titled with the rare word is about it, and comes first.
+    in_text = english_page("in-text", "Something else", "Zorblat and quindle are here.")
+    in_title = english_page("in-title", "The zorblat", "A page about it.")
+    for n in range(3):
+        english_page(f"quindle-{n}", f"Page {n}", "A quindle.")
+    for n in range(3):
+        english_page(f"other-{n}", f"Other {n}", "Nothing of the kind.")
+    assert urls("zorblat quindle nosuchwordever")[:2] == [in_title, in_text]
+
+
 def test_with_every_word_on_one_page_only_that_page_is_shown_above_the_tail():
     one = english_page("one", "Zorblat quindle frobnitz", "All three.")
     english_page("two", "Quindle", "One word.")

@@ -43,6 +43,14 @@ def test_chinese_question_words_split_the_query():
     assert [term.text for term in query_terms("功能")] == ["功能"]
 
 
+def test_a_question_after_a_comma_is_not_a_word_to_find():
+    # 怎么办呢 on its own, after a comma, once became the term 怎么办 that every page had to hold.
+    assert [term.text for term in query_terms("社保卡密码忘了,怎么办呢?")] == ["社保卡", "密码", "忘"]
+    assert [term.text for term in query_terms("卡丢了，怎么办？如何补办？")] == ["卡", "丢", "补办"]
+    # A query that is nothing but a question is searched as typed.
+    assert [term.text for term in query_terms("怎么办")] == ["怎么办"]
+
+
 def test_one_and_two_character_terms():
     assert query_terms("卡")[0].tokens == ("卡",)
     assert query_terms("余额")[0].tokens == ("余额",)
