@@ -479,3 +479,70 @@ def publishing_form(form_class):
     if issubclass(form_class, PublishingForm):
         return form_class
     return type(form_class.__name__, (PublishingForm, form_class), {})
+
+
+class SlugFromTitleForm(forms.ModelForm):
+    """A slug left empty is made from the title: the English one, else the Chinese one in pinyin (slugs.py)."""
+
+    slug_source = "title"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        slug = self.fields.get("slug")
+        if slug is not None and not slug.disabled:
+            slug.required = False
+            slug.help_text = _(
+                "Part of the address (ASCII). Leave it empty and it is made from the English title, or from "
+                "the Chinese title in pinyin. You can change it until the page is first published."
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if "slug" not in self.fields or cleaned.get("slug") or "slug" in self.errors:
+            return cleaned
+        from .slugs import slug_from_titles, title_field_names, unique_slug
+
+        english_name, chinese_name = title_field_names(self.slug_source)
+        if english_name not in self.fields and self.slug_source in self.fields:
+            english_name = chinese_name = self.slug_source
+        english = cleaned.get(english_name) or ""
+        chinese = cleaned.get(chinese_name) or ""
+        max_length = self._meta.model._meta.get_field("slug").max_length or 50
+        base = slug_from_titles(english, chinese, max_length=max_length)
+        if not base:
+            self.add_error("slug", _("Type an address, or a title to make it from."))
+            return cleaned
+        cleaned["slug"] = unique_slug(base, self._slug_taken, max_length=max_length)
+        return cleaned
+
+    def _slug_taken(self, candidate):
+        model = self._meta.model
+        scope = {}
+        for constraint in model._meta.constraints:
+            fields = getattr(constraint, "fields", ())
+            if "slug" in fields:
+                for name in fields:
+                    if name != "slug":
+                        scope[name] = self.cleaned_data.get(name, getattr(self.instance, name, None))
+        rows = model._default_manager.filter(slug=candidate, **scope)
+        if self.instance.pk is not None:
+            rows = rows.exclude(pk=self.instance.pk)
+        return rows.exists()
+
+
+def slug_form(form_class, source):
+    """`form_class` making an empty slug from the translated field `source` (as is if it does already)."""
+    if issubclass(form_class, SlugFromTitleForm):
+        return form_class
+    return type(form_class.__name__, (SlugFromTitleForm, form_class), {"slug_source": source})
+
+
+SLUG_SOURCES = ("title", "heading", "label", "name")
+
+
+def slug_source(model):
+    """The field a slug of `model` is made from, or None (no slug, or nothing to make it from)."""
+    names = {field.name for field in model._meta.concrete_fields}
+    if "slug" not in names:
+        return None
+    return next((name for name in SLUG_SOURCES if name in names), None)

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from ..forms import MERGE_FIELDS, SEEN_VERSION, versioned_form
+from ..forms import MERGE_FIELDS, SEEN_VERSION, slug_form, slug_source, versioned_form
 from ..models import APPROVE_PERMISSION
 from ..proposals import propose
 from ..services import StaleVersions, change_rows, content_save
@@ -77,6 +77,9 @@ class EditorialAdmin(HistoryViewsMixin, MarkdownPreviewMixin, SimpleHistoryAdmin
         super().__init__(model, admin_site)
         if has_version(model):
             self.form = versioned_form(self.form)
+        source = slug_source(model)
+        if source is not None:
+            self.form = slug_form(self.form, source)
 
     # --- the edit form -----------------------------------------------------------------------
 
