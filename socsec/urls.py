@@ -34,5 +34,6 @@ if settings.SOCSEC_BENCH_VIEWS:
     urlpatterns.append(path("bench/baseline", core_views.bench_baseline, name="bench_baseline"))
 
 handler400 = "inquiry.core.views.bad_request"
+handler403 = "inquiry.editorial.admin.errors.permission_denied"
 handler404 = "inquiry.core.views.page_not_found"
 handler500 = "inquiry.core.views.server_error"

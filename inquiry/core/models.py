@@ -47,6 +47,12 @@ class EditableContent(models.Model):
                 kwargs["update_fields"] = {*update_fields, "version"}
         super().save(*args, **kwargs)
 
+    def clean(self):
+        super().clean()
+        from .plain_text import validate_plain_text
+
+        validate_plain_text(self)
+
 
 class PublishableQuerySet(models.QuerySet):
     def published(self, now=None):

@@ -31,14 +31,14 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime, parse_time
 from django.utils.translation import gettext as _
 
-from .forms import SEEN_VERSION, write_value
+from .forms import MERGE_DECISION, MERGE_FIELDS, SEEN_VERSION, write_value
 from .models import Proposal
 from .services import content_save
 
 FORMAT = 2
 # Form fields a proposal does not keep: the version (kept as `base_version` / a row's `seen_version`),
-# the row machinery and the inline's link to its parent.
-NOT_KEPT = {SEEN_VERSION, DELETION_FIELD_NAME, "ORDER"}
+# the merge of a conflict (its result is in the fields), the row machinery and the inline's link to its parent.
+NOT_KEPT = {SEEN_VERSION, MERGE_FIELDS, DELETION_FIELD_NAME, "ORDER"}
 
 
 class ProposalUnusable(Exception):
@@ -66,6 +66,7 @@ def _kept_fields(form):
         name: _as_json(form.cleaned_data[name])
         for name, field in form.fields.items()
         if name not in NOT_KEPT
+        and not name.startswith(MERGE_DECISION)
         and name in form.cleaned_data
         and not isinstance(field, InlineForeignKeyField)
         and not (name == pk_name and isinstance(field.widget, forms.HiddenInput))

@@ -19,6 +19,7 @@ from django.db import router, transaction
 from django.utils.translation import gettext as _
 
 from inquiry.core.generation import one_change
+from inquiry.core.plain_text import validate_plain_text
 from inquiry.core.redirects import has_slug_route, record_slug_change
 
 from .history import content_fields, history_m2m_fields, is_tracked, m2m_values, record_version
@@ -71,6 +72,9 @@ def content_save(*, obj, form=None, formsets=(), user=None, reason=None, relatio
     if form is not None and form.instance is not obj:
         raise ValueError("content_save: the form is not the form of this object")
     model = type(obj)
+    if form is None:
+        # A form ran the model's checks already; the shipped-content loader and bulk actions did not.
+        validate_plain_text(obj)
     adding = obj._state.adding
     old_slug = None
     if form is not None and not adding and "slug" in form.changed_data:

@@ -213,7 +213,7 @@ class AdminPage:
 
 ADMIN_PAGES = [
     AdminPage("admin-index", "/admin/", ours=False),
-    AdminPage("article-change", "/admin/faq/article/{article}/change/", ours=False),
+    AdminPage("article-change", "/admin/faq/article/{article}/change/", ours=True),  # no hidden field label
     AdminPage("article-history", "/admin/faq/article/{article}/history/", ours=True),
     AdminPage(
         "article-compare", "/admin/faq/article/{article}/history/compare/?older={older}&newer={newer}", ours=True
@@ -235,7 +235,7 @@ ADMIN_PAGES = [
     ),
     AdminPage("guide-question-add", "/admin/guide/question/add/", ours=False),
     AdminPage("guide-outcome-add", "/admin/guide/outcome/add/", ours=False),
-    AdminPage("faq-article-add", "/admin/faq/article/add/", ours=False),
+    AdminPage("faq-article-add", "/admin/faq/article/add/", ours=True),
 ]
 
 

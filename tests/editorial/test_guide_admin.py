@@ -203,7 +203,10 @@ def test_two_editors_editing_a_questions_answers_lose_nothing(same_row):
     again = form_data(response)
     assert again[f"{bobs_row}-label_en"] == "Bob's answer" and again["hint_en"] == "Bob's hint"
     assert again["seen_version"] == str(question.version)
-    if not same_row:
+    if same_row:
+        # Both changed the answer: Bob keeps the text in the field (he chose to; Alice's is shown beside it).
+        again[f"{bobs_row}-merge__label_en"] = "field"
+    else:
         # The row Bob did not touch still shows the text he opened: he brings Alice's change in.
         again[f"{row_prefix(again, yes.pk)}-label_en"] = "Yes (Alice)"
     response = bob.post(url, again)

@@ -71,9 +71,9 @@ def test_second_editor_is_refused_keeps_their_text_and_can_merge():
     again = form_data(response)
     assert again["body_en"] == bob_text
     assert again["title_zh_hans"] == "鲍勃改过的问题"
-    # The form now starts from Alice's version: after merging, Bob's save goes through.
-    assert again["seen_version"] == str(started_at + 1)
+    # The form's merge now starts from Alice's version: after merging, Bob's save goes through.
     again["body_en"] = "Alice's first line.\n" + bob_text
+    again["merge__body_en"] = "field"  # the text in the field: the two combined
     response = bob.post(url, again)
     assert response.status_code == 302, errors_of(response)
     article.refresh_from_db()
@@ -127,16 +127,19 @@ def test_saving_again_after_a_refusal_keeps_the_colleagues_changes_to_other_fiel
     assert article.citations.filter(pk=extra.pk).exists()
 
 
-@pytest.mark.django_db
-def test_a_field_both_editors_changed_is_marked_to_merge():
+def two_editors_open(article):
     create_user("alice", groups=["Publisher"])
     create_user("bob", groups=["Publisher"])
     alice = sign_in(Client(), "alice")
     bob = sign_in(Client(), "bob")
-    article = Article.objects.get(slug=SEED)
     url = change_url(article)
-    alice_form = form_data(alice.get(url))
-    bob_form = form_data(bob.get(url))
+    return alice, bob, url, form_data(alice.get(url)), form_data(bob.get(url))
+
+
+@pytest.mark.django_db
+def test_a_field_both_editors_changed_is_marked_to_merge():
+    article = Article.objects.get(slug=SEED)
+    alice, bob, url, alice_form, bob_form = two_editors_open(article)
     alice_form["title_en"] = "Alice's title?"
     assert alice.post(url, alice_form).status_code == 302
     bob_form["title_en"] = "Bob's title?"
@@ -144,6 +147,120 @@ def test_a_field_both_editors_changed_is_marked_to_merge():
     assert refused.status_code == 200
     assert "Changed by you and by the other editor" in errors_of(refused)
     assert form_data(refused)["title_en"] == "Bob's title?"
+    html = refused.content.decode()
+    # Both texts are shown side by side, with the choice to make.
+    assert 'class="editorial-merge"' in html
+    assert "Alice&#x27;s title?" in html and "Bob&#x27;s title?" in html
+    assert 'name="merge__title_en"' in html
+    article.refresh_from_db()
+    assert article.title_en == "Alice's title?"
+
+
+@pytest.mark.django_db
+def test_a_second_click_after_the_conflict_page_overwrites_nothing():
+    """Saving the conflict page again without deciding is refused: the colleague's change stays live."""
+    article = Article.objects.get(slug=SEED)
+    alice, bob, url, alice_form, bob_form = two_editors_open(article)
+    alice_form["title_en"] = "Alice's title?"
+    alice_form["body_en"] = "Alice's paragraph.\n\n" + alice_form["body_en"]
+    assert alice.post(url, alice_form).status_code == 302
+    article.refresh_from_db()
+    alice_version, alice_body = article.version, article.body_en
+
+    bob_form["title_en"] = "Bob's title?"
+    bob_form["body_en"] = "Bob's paragraph.\n\n" + bob_form["body_en"]
+    refused = bob.post(url, bob_form)
+    assert refused.status_code == 200
+
+    # The second click: the same form, saved again as it came back.
+    again = bob.post(url, form_data(refused))
+    assert again.status_code == 200
+    assert "Nothing was saved yet" in again.content.decode()
+    assert "Choose which text to keep." in again.content.decode()
+    article.refresh_from_db()
+    assert (article.version, article.title_en, article.body_en) == (alice_version, "Alice's title?", alice_body)
+
+    # Deciding one field is not enough.
+    data = form_data(again)
+    data["merge__title_en"] = "theirs"
+    half = bob.post(url, data)
+    assert half.status_code == 200
+    article.refresh_from_db()
+    assert article.version == alice_version
+
+    # Their title, and both paragraphs combined by hand in the body: saved, and no word of either is lost.
+    data = form_data(half)
+    assert data["merge__title_en"] == "theirs"
+    assert data["title_en"] == "Alice's title?"  # their text is put in the field as soon as it is chosen
+    data["body_en"] = "Bob's paragraph.\n\n" + alice_body
+    data["merge__body_en"] = "field"
+    saved = bob.post(url, data)
+    assert saved.status_code == 302, errors_of(saved)
+    article.refresh_from_db()
+    assert article.version == alice_version + 1
+    assert article.title_en == "Alice's title?"
+    assert "Alice's paragraph." in article.body_en and "Bob's paragraph." in article.body_en
+
+
+@pytest.mark.django_db
+def test_keeping_their_text_puts_it_back_whatever_the_field_holds():
+    article = Article.objects.get(slug=SEED)
+    alice, bob, url, alice_form, bob_form = two_editors_open(article)
+    alice_form["short_answer_en"] = "Alice's short answer."
+    assert alice.post(url, alice_form).status_code == 302
+    bob_form["short_answer_en"] = "Bob's short answer."
+    data = form_data(bob.post(url, bob_form))
+    data["merge__short_answer_en"] = "theirs"
+    saved = bob.post(url, data)
+    assert saved.status_code == 302, errors_of(saved)
+    article.refresh_from_db()
+    assert article.short_answer_en == "Alice's short answer."
+
+
+@pytest.mark.django_db
+def test_a_third_save_while_merging_asks_again():
+    """Carol saves while Bob is deciding: Bob's decisions were about Alice's version, so he is asked again."""
+    article = Article.objects.get(slug=SEED)
+    alice, bob, url, alice_form, bob_form = two_editors_open(article)
+    alice_form["title_en"] = "Alice's title?"
+    assert alice.post(url, alice_form).status_code == 302
+    bob_form["title_en"] = "Bob's title?"
+    data = form_data(bob.post(url, bob_form))
+
+    article.refresh_from_db()
+    article.body_en = "Carol's body."
+    article.save()
+    data["merge__title_en"] = "theirs"
+    refused = bob.post(url, data)
+    assert refused.status_code == 200
+    html = refused.content.decode()
+    assert "editorial-conflict" in html and 'name="merge__title_en"' in html
+    article.refresh_from_db()
+    assert article.title_en == "Alice's title?" and article.body_en == "Carol's body."
+    data = form_data(refused)
+    assert "merge__title_en" not in data  # the earlier decision is not carried over
+    assert data["body_en"] == "Carol's body."  # Bob had not touched the body: Carol's comes in
+    data["merge__title_en"] = "field"
+    assert bob.post(url, data).status_code == 302
+    article.refresh_from_db()
+    assert article.title_en == "Bob's title?" and article.body_en == "Carol's body."
+
+
+@pytest.mark.django_db
+def test_an_altered_merge_record_saves_nothing():
+    article = Article.objects.get(slug=SEED)
+    alice, bob, url, alice_form, bob_form = two_editors_open(article)
+    alice_form["title_en"] = "Alice's title?"
+    assert alice.post(url, alice_form).status_code == 302
+    bob_form["title_en"] = "Bob's title?"
+    data = form_data(bob.post(url, bob_form))
+    data["merge_fields"] = "not-a-token"
+    response = bob.post(url, data)
+    assert response.status_code == 200
+    assert "record of the fields left to merge was changed" in response.content.decode()
+    del data["merge_fields"]  # without it, the form is still at the version Bob started from: a conflict again
+    response = bob.post(url, data)
+    assert response.status_code == 200 and 'name="merge__title_en"' in response.content.decode()
     article.refresh_from_db()
     assert article.title_en == "Alice's title?"
 
@@ -223,6 +340,10 @@ def test_inline_rows_carry_their_versions():
     again = form_data(response)
     assert again[f"{prefix}-title_en"] == "Bob's step title"
     assert "Alice&#x27;s step title" in response.content.decode()  # what Alice saved is shown
+    assert bob.post(url, again).status_code == 200  # saved again without deciding: refused
+    step.refresh_from_db()
+    assert step.title_en == "Alice's step title"
+    again[f"{prefix}-merge__title_en"] = "field"
     response = bob.post(url, again)
     assert response.status_code == 302, errors_of(response)
     step.refresh_from_db()

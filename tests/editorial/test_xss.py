@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from inquiry.cards.models import Account, AccountState, Procedure
+from inquiry.core.plain_text import markdown_marks
 from inquiry.faq.models import Article
 from inquiry.guide.engine import canonical_answers
 from inquiry.guide.models import Flow, Outcome, Question
@@ -36,12 +37,24 @@ def max_lengths(html):
     }
 
 
+def markdown_names(html):
+    """The names of the Markdown text areas on an admin page (the others are printed as plain text)."""
+    return {
+        re.search(r'name="([^"]+)"', tag).group(1)
+        for tag in re.findall(r"<textarea[^>]*>", html)
+        if "data-markdown-preview" in tag and 'name="' in tag
+    }
+
+
 def save_payloads(client, obj, counter):
     """Fill every text field on the object's admin page (inlines too) with payloads, and save."""
     url = f"/admin/{obj._meta.app_label}/{obj._meta.model_name}/{obj.pk}/change/"
     page = client.get(url)
     html = page.content.decode()
     limits = max_lengths(html)
+    markdown = markdown_names(html)
+    # Plain-text fields refuse Markdown marks (inquiry/core/plain_text.py): they get every other payload.
+    plain_payloads = [payload for payload in PAYLOADS if not markdown_marks(payload)]
     form = form_data(page)
     filled = 0
     for name in list(form):
@@ -51,10 +64,13 @@ def save_payloads(client, obj, counter):
         if row and not form.get(f"{row.group(1)}-id"):
             continue  # a blank row for adding one stays blank
         if name in limits:
-            choices = [payload for payload in SHORT_PAYLOADS if len(payload) <= limits[name]]
+            choices = [
+                payload for payload in SHORT_PAYLOADS if len(payload) <= limits[name] and not markdown_marks(payload)
+            ]
             form[name] = choices[(counter + filled) % len(choices)]
         else:
-            form[name] = "Safe first line.\n\n" + "\n\n".join(PAYLOADS)
+            payloads = PAYLOADS if name in markdown else plain_payloads
+            form[name] = "Safe first line.\n\n" + "\n\n".join(payloads)
         filled += 1
     response = client.post(url, form)
     assert response.status_code == 302, re.findall(r"errorlist[^>]*>(.*?)</ul>", response.content.decode(), re.S)

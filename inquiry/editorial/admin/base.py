@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from ..forms import SEEN_VERSION, versioned_form
+from ..forms import MERGE_FIELDS, SEEN_VERSION, slug_form, slug_source, versioned_form
 from ..models import APPROVE_PERMISSION
 from ..proposals import propose
 from ..services import StaleVersions, change_rows, content_save
@@ -52,7 +52,7 @@ def has_version(model):
 
 
 def with_seen_version(fieldsets):
-    """The fieldsets with the hidden `seen_version` field in the first one (if not there already)."""
+    """The fieldsets with the hidden `seen_version` and `merge_fields` in the first one (if not there already)."""
     fieldsets = [(name, dict(options)) for name, options in fieldsets]
     names = {
         item
@@ -60,10 +60,11 @@ def with_seen_version(fieldsets):
         for line in options.get("fields", ())
         for item in (line if isinstance(line, (list, tuple)) else [line])
     }
-    if SEEN_VERSION in names or not fieldsets:
+    missing = [hidden for hidden in (SEEN_VERSION, MERGE_FIELDS) if hidden not in names]
+    if not missing or not fieldsets:
         return fieldsets
     name, options = fieldsets[0]
-    fieldsets[0] = (name, {**options, "fields": [*options.get("fields", ()), SEEN_VERSION]})
+    fieldsets[0] = (name, {**options, "fields": [*options.get("fields", ()), *missing]})
     return fieldsets
 
 
@@ -76,6 +77,9 @@ class EditorialAdmin(HistoryViewsMixin, MarkdownPreviewMixin, SimpleHistoryAdmin
         super().__init__(model, admin_site)
         if has_version(model):
             self.form = versioned_form(self.form)
+        source = slug_source(model)
+        if source is not None:
+            self.form = slug_form(self.form, source)
 
     # --- the edit form -----------------------------------------------------------------------
 
@@ -90,15 +94,15 @@ class EditorialAdmin(HistoryViewsMixin, MarkdownPreviewMixin, SimpleHistoryAdmin
         return mark_markdown_widget(self.model, db_field, formfield)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        conflicts = []
         adminform = context.get("adminform")
-        if adminform is not None and getattr(adminform.form, "version_conflict", None):
-            conflicts.append(adminform.form.version_conflict)
+        forms = [adminform.form] if adminform is not None else []
         for inline_admin_formset in context.get("inline_admin_formsets", []):
-            for inline_form in inline_admin_formset.formset.forms:
-                if getattr(inline_form, "version_conflict", None):
-                    conflicts.append(inline_form.version_conflict)
-        context["version_conflicts"] = conflicts
+            forms.extend(inline_admin_formset.formset.forms)
+        context["version_conflicts"] = [
+            form.version_conflict for form in forms if getattr(form, "version_conflict", None)
+        ]
+        # The fields both editors changed, each waiting for the editor's decision (see forms.VersionCheckedForm).
+        context["merges"] = [item for form in forms for item in getattr(form, "merge_items", ())]
         if self._has_markdown(request, obj):
             context["markdown_preview_url"] = reverse(self._url_name("markdown_preview"))
         if obj is not None and has_version(self.model):

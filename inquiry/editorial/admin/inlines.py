@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..forms import VersionCheckedInlineFormSet, versioned_form, versioned_formset
+from ..forms import VersionCheckedInlineFormSet, slug_form, slug_source, versioned_form, versioned_formset
 from .base import has_version, with_seen_version
 from .preview import mark_markdown_widget
 
@@ -23,6 +23,9 @@ class EditorialInlineMixin:
             self.form = versioned_form(self.form)
             # An inline with a formset of its own (with checks of its own) gets the version check too.
             self.formset = versioned_formset(self.formset)
+        source = slug_source(self.model)
+        if source is not None:
+            self.form = slug_form(self.form, source)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

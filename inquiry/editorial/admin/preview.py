@@ -4,11 +4,13 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
+from django.utils.html import escape, linebreaks
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
 
 from inquiry.core.markdown import render_markdown
+from inquiry.core.plain_text import markdown_marks, plain_text_fields
 
 from ..history import markdown_fields
 from .pages import admin_page
@@ -45,13 +47,25 @@ class MarkdownPreviewMixin:
         ]
         return own + super().get_urls()
 
+    def _text_sources(self):
+        """[(label, form field name, is Markdown)] of the page's own texts, in the order the page shows them."""
+        markdown = set(markdown_fields(self.model))
+        plain = set(plain_text_fields(self.model))
+        sources = []
+        for field in self.model._meta.concrete_fields:
+            if getattr(field, "translated_field", None) is not None:
+                continue  # a language column: its base field stands for both
+            names = [build_localized_fieldname(field.name, code) for code, _name in settings.LANGUAGES]
+            if field.name not in markdown and not plain.intersection(names):
+                continue
+            label = capfirst(str(field.verbose_name))
+            for (code, _name), name in zip(settings.LANGUAGES, names, strict=True):
+                sources.append((f"{label} ({_language_name(code)})", name, field.name in markdown))
+        return sources
+
     def _markdown_sources(self, request, obj=None):
         """[(label, form field name)] of every Markdown field on this page, inlines included."""
-        sources = []
-        for base in markdown_fields(self.model):
-            label = capfirst(str(self.model._meta.get_field(base).verbose_name))
-            for code, _name in settings.LANGUAGES:
-                sources.append((f"{label} ({_language_name(code)})", build_localized_fieldname(base, code)))
+        sources = [(label, name) for label, name, is_markdown in self._text_sources() if is_markdown]
         for inline in self.get_inline_instances(request, obj):
             bases = markdown_fields(inline.model)
             if not bases:
@@ -94,13 +108,34 @@ class MarkdownPreviewMixin:
                 )
         if request.headers.get("Accept", "").startswith("application/json"):
             response = JsonResponse({"previews": [{"name": p["name"], "html": p["html"]} for p in previews]})
-        else:
-            response = admin_page(
-                self,
-                request,
-                "editorial/admin/markdown_preview.html",
-                title=_("Preview: %s") % capfirst(self.model._meta.verbose_name),
-                previews=[item for item in previews if not item["empty"]],
-            )
+            response["Cache-Control"] = "private, no-store"
+            return response
+        # The page shows its plain texts too (title, short answer …), as the public page prints them:
+        # escaped, line breaks kept, Markdown marks left as typed (and named, since saving refuses them).
+        shown = {item["name"]: item for item in previews}
+        ordered = []
+        for label, name, is_markdown in self._text_sources():
+            if is_markdown:
+                if name in shown:
+                    ordered.append(shown.pop(name))
+            elif name in request.POST:
+                text = request.POST.get(name, "").replace("\r\n", "\n")
+                ordered.append(
+                    {
+                        "label": label,
+                        "name": name,
+                        "html": linebreaks(escape(text)),
+                        "empty": not text.strip(),
+                        "marks": markdown_marks(text),
+                    }
+                )
+        previews = ordered + list(shown.values())  # then the inline rows' Markdown
+        response = admin_page(
+            self,
+            request,
+            "editorial/admin/markdown_preview.html",
+            title=_("Preview: %s") % capfirst(self.model._meta.verbose_name),
+            previews=[item for item in previews if not item["empty"]],
+        )
         response["Cache-Control"] = "private, no-store"
         return response

@@ -31,6 +31,15 @@ def review_cutoff(today=None):
     return months_before(today or timezone.localdate(), settings.SOCSEC_REVIEW_AFTER_MONTHS)
 
 
+def was_published(obj):
+    """Whether `obj` is or ever was published (its history holds a published version)."""
+    if obj is None or obj.pk is None:
+        return False
+    if obj.status == obj.Status.PUBLISHED:
+        return True
+    return hasattr(obj, "history") and obj.history.filter(status=obj.Status.PUBLISHED).exists()
+
+
 class ReviewDueFilter(admin.SimpleListFilter):
     """Content not reviewed for `settings.SOCSEC_REVIEW_AFTER_MONTHS` months (or never)."""
 
@@ -82,6 +91,9 @@ class PublishingAdminMixin:
         readonly = list(super().get_readonly_fields(request, obj))
         if not self.has_publish_permission(request):
             readonly += [name for name in self.publish_fields if name not in readonly]
+            # The address is the editor's until the page is first published; then links to it exist.
+            if has_field(self.model, "slug") and "slug" not in readonly and was_published(obj):
+                readonly.append("slug")
         return readonly
 
     def get_list_filter(self, request):
