@@ -97,7 +97,7 @@ def forget_redis_prefix(url, prefix):
     import redis
 
     client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=5)
-    keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+    keys = list(client.scan_iter(match=f"{prefix}*:*", count=1000))
     for start in range(0, len(keys), 1000):
         client.delete(*keys[start : start + 1000])
     return len(keys)

@@ -242,7 +242,7 @@ def _forget_cached_keys(env):
 
     try:
         client = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=2)
-        keys = list(client.scan_iter(match=f"{env['CACHE_KEY_PREFIX']}:*", count=1000))
+        keys = list(client.scan_iter(match=f"{env['CACHE_KEY_PREFIX']}*:*", count=1000))
         if keys:
             client.delete(*keys)
     except redis.RedisError:
