@@ -45,3 +45,56 @@ def content_models_use_editorial_admin(app_configs, **kwargs):
                     )
                 )
     return errors
+
+
+@checks.register(checks.Tags.database)
+def editable_models_reach_the_editors(app_configs, databases=None, **kwargs):
+    """Every content model's add, change and view permissions are in both editorial groups.
+
+    A new content model's app must grant them in a data migration (`roles.grant_editorial_permissions`);
+    without it the model exists in the admin for superusers only, and nobody notices. A database check:
+    it runs with `manage.py check --database default` (CI, the release's step 3), and only on a database
+    whose migrations are all applied (`migrate` runs database checks before it applies anything).
+    """
+    from django.apps import apps
+    from django.contrib.auth.models import Permission
+    from django.db import DatabaseError, connections
+    from django.db.migrations.executor import MigrationExecutor
+
+    from .roles import EDITOR, PUBLISHER
+
+    errors = []
+    for alias in databases or ():
+        try:
+            executor = MigrationExecutor(connections[alias])
+            if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+                continue  # not migrated yet: the grants are in the migrations still to run
+            granted = {
+                name: set(
+                    Permission.objects.using(alias)
+                    .filter(group__name=name)
+                    .values_list("content_type__app_label", "codename")
+                )
+                for name in (EDITOR, PUBLISHER)
+            }
+        except DatabaseError:
+            continue  # no database to look at: nothing to say about it
+        for model in apps.get_models():
+            if not issubclass(model, EditableContent) or model._meta.abstract:
+                continue
+            needed = {
+                (model._meta.app_label, f"{action}_{model._meta.model_name}") for action in ("add", "change", "view")
+            }
+            for name, permissions in granted.items():
+                missing = sorted(codename for _app, codename in needed - permissions)
+                if missing:
+                    errors.append(
+                        checks.Error(
+                            f"The {name} group cannot edit {model._meta.label}: it lacks {', '.join(missing)}.",
+                            hint="Grant them in a data migration of the model's app with "
+                            "inquiry.editorial.roles.grant_editorial_permissions (see docs/architecture.md).",
+                            obj=model,
+                            id="editorial.E004",
+                        )
+                    )
+    return errors
