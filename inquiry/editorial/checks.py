@@ -98,3 +98,66 @@ def editable_models_reach_the_editors(app_configs, databases=None, **kwargs):
                         )
                     )
     return errors
+
+
+@checks.register(checks.Tags.database)
+def pending_proposals_match_their_models(app_configs, databases=None, **kwargs):
+    """Pending proposals whose stored fields (or inline rows, or model) the release no longer has.
+
+    A proposal keeps an edit form's values by field name; a release that renames or removes a field
+    leaves such a proposal unusable (approving it is refused). Listed by `manage.py check --database
+    default` (the release's step 3), so the Publisher can reject them and the Editors redo the change.
+    """
+    from django.core.exceptions import FieldDoesNotExist
+    from django.db import DatabaseError
+
+    from .models import Proposal
+
+    warnings = []
+    for alias in databases or ():
+        try:
+            pending = list(
+                Proposal.objects.using(alias).filter(status=Proposal.Status.PENDING).select_related("content_type")
+            )
+        except DatabaseError:
+            continue  # no table yet (before migrate) or no database
+        for proposal in pending:
+            model = proposal.content_type.model_class()
+            if model is None:
+                gone = [f"the model {proposal.content_type.app_label}.{proposal.content_type.model}"]
+            else:
+                gone = _missing_proposal_fields(model, proposal.data or {}, FieldDoesNotExist)
+            if gone:
+                warnings.append(
+                    checks.Warning(
+                        f"Pending proposal #{proposal.pk} ({proposal.object_repr or '-'}) names what no longer "
+                        f"exists: {', '.join(gone)}.",
+                        hint="A Publisher rejects it in the admin (Proposed changes); the Editor redoes the change.",
+                        obj=Proposal,
+                        id="editorial.W005",
+                    )
+                )
+    return warnings
+
+
+def _missing_proposal_fields(model, data, missing_error):
+    def absent(in_model, names):
+        found = []
+        for name in names:
+            try:
+                in_model._meta.get_field(name)
+            except missing_error:
+                found.append(name)
+        return found
+
+    gone = absent(model, (data.get("fields") or {}).keys())
+    # Inline rows are stored under their formset's prefix: the reverse accessor of the row's model.
+    related = {relation.get_accessor_name(): relation.related_model for relation in model._meta.related_objects}
+    for prefix, rows in (data.get("inlines") or {}).items():
+        row_model = related.get(prefix.rsplit("-", 1)[0] if prefix not in related else prefix)
+        if row_model is None:
+            gone.append(f"the rows {prefix}")
+            continue
+        names = {name for row in rows for name in (row.get("fields") or {})}
+        gone += [f"{prefix}.{name}" for name in sorted(absent(row_model, names))]
+    return gone
