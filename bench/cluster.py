@@ -8,7 +8,7 @@
    creates an administrator, as the README's production section does.
 2. Starts instances A and B (gunicorn, production settings) and nginx (Debian's, as a foreground
    process with its own configuration, pid and logs in a temporary folder) balancing them round-robin.
-3. Runs a journey through nginx whose steps alternate between A and B (the guide's, when the guide
+3. Runs a journey through nginx whose steps go to A and to B (the guide's, when the guide
    exists on this branch; otherwise home, questions, an article, the law and the card pages), and
    checks that a page cached by one instance is served from the shared cache by the other.
 4. Saves an edit in the admin of instance A and reads it at once from instance B and through nginx.
@@ -333,7 +333,10 @@ def run(checks, stack):
         f"nginx on :{balancer.rpartition(':')[2]} (round robin)\n"
     )
 
-    # 1. A journey through the load balancer, its steps alternating between the instances.
+    # 1. A journey through the load balancer, its steps spread over the instances. (nginx balances the
+    # addresses the name resolves to, in the order the name server's answer is rotated to: not a strict
+    # alternation, so a journey that stayed on one instance goes on with its last step until the other
+    # one answers.)
     label, paths = journey_paths(a)
     say(f"{label} through nginx ({len(paths)} steps):")
     served = []
@@ -345,18 +348,24 @@ def run(checks, stack):
             status == 200,
             f"{path} -> {status} from instance {upstream} (page cache: {headers.get('X-Page-Cache', '-')})",
         )
-    alternating = all(first != second for first, second in zip(served, served[1:], strict=False))
-    checks.check(
-        set(served) == {"A", "B"} and alternating, f"steps alternated between the instances: {''.join(served)}"
-    )
+    for _ in range(20):
+        if set(served) == {"A", "B"}:
+            break
+        headers = support.fetch(balancer + paths[-1])[1]
+        served.append(name_of.get(headers.get("X-Upstream", ""), "?"))
+    checks.check(set(served) == {"A", "B"}, f"the journey's steps went to both instances: {''.join(served)}")
 
     # 2. One page cache for all: a page cached by one instance is a hit on the other. (Through nginx:
     # the page key holds the host name, which is the same for both behind the balancer.)
     say("\nshared page cache:")
     probe = "/en/law/social-insurance-law/5/"
     first = support.fetch(balancer + probe)
-    second = support.fetch(balancer + probe)
-    one, other = (name_of.get(page[1].get("X-Upstream", ""), "?") for page in (first, second))
+    one = name_of.get(first[1].get("X-Upstream", ""), "?")
+    for _ in range(20):  # until the other instance answers (see the journey above)
+        second = support.fetch(balancer + probe)
+        other = name_of.get(second[1].get("X-Upstream", ""), "?")
+        if other != one:
+            break
     checks.check(first[0] == 200 and first[1].get("X-Page-Cache") == "miss", f"{one} renders {probe} (miss)")
     checks.check(
         one != other and second[1].get("X-Page-Cache") == "hit", f"{other} serves it from the shared cache (hit)"
