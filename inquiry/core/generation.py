@@ -1,5 +1,8 @@
 """The content generation: one value in the shared cache that changes whenever public content changes.
 
+It lives in the "state" cache alias (`state_cache()`: in production a Redis that never evicts), not
+beside the pages: an evicted generation would start a new one on every server at once.
+
 Cached pages are keyed by it (see `page_cache.py`), so bumping it retires every cached page at once, on
 every server that shares the cache (Redis in production). Nothing is deleted; old pages simply stop
 being looked up and expire.
