@@ -42,7 +42,8 @@ ARG SOCSEC_RELEASE=""
 ENV SOCSEC_RELEASE=${SOCSEC_RELEASE}
 
 USER socsec
-EXPOSE 8000
+# No EXPOSE: the port is not for publishing. gunicorn listens on 127.0.0.1 unless GUNICORN_BIND says
+# otherwise (compose.yaml sets 0.0.0.0:8000 on its internal network, where only nginx reaches it).
 
 # /healthz answers 200 when the database answers (503 when it does not), over plain HTTP by IP address.
 HEALTHCHECK --interval=30s --timeout=6s --start-period=20s --retries=3 \

@@ -8,13 +8,19 @@
    creates an administrator, as the README's production section does.
 2. Starts instances A and B (gunicorn, production settings) and nginx (Debian's, as a foreground
    process with its own configuration, pid and logs in a temporary folder) balancing them round-robin.
-3. Runs a journey through nginx whose steps alternate between A and B (the guide's, when the guide
+3. Runs a journey through nginx whose steps go to A and to B (the guide's, when the guide
    exists on this branch; otherwise home, questions, an article, the law and the card pages), and
    checks that a page cached by one instance is served from the shared cache by the other.
 4. Saves an edit in the admin of instance A and reads it at once from instance B and through nginx.
 5. Reads each instance's Prometheus metrics (its workers added up) and checks nginx hides /metrics.
+6. Releases while nginx serves, with the runbook's steps (docs/operations.md, "Releasing"): backup,
+   check --deploy, migrate, load_content, then replaces each instance by a new-release one on a new
+   address, as `docker compose up -d` does. nginx finds them by name (a small name server here plays
+   Docker's), never restarted. Counts every answer a steady load got meanwhile: no 5xx, no error.
+7. nginx's rate limit on search answers 429 past its burst; its Server header names no version.
 
-nginx's proxying rules are the shipped ones (deploy/nginx-proxy.conf, which compose.yaml's nginx uses).
+nginx's rules are the shipped ones (deploy/nginx-http.conf and deploy/nginx-proxy.conf, which
+compose.yaml's nginx uses). Instances listen on 127.0.0.2, .3, ... (all loopback on Linux), on one port.
 
 Prints every check; exits 1 if any fails. Needs PostgreSQL, Redis and nginx on this machine.
 """
@@ -31,7 +37,10 @@ import re  # noqa: E402
 import secrets  # noqa: E402
 import shutil  # noqa: E402
 import signal  # noqa: E402
+import socket  # noqa: E402
+import struct  # noqa: E402
 import subprocess  # noqa: E402
+import threading  # noqa: E402
 import time  # noqa: E402
 import urllib.parse  # noqa: E402
 from contextlib import ExitStack, contextmanager  # noqa: E402
@@ -41,6 +50,9 @@ from bench.support import say  # noqa: E402
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 PROXY_RULES = support.REPO / "deploy" / "nginx-proxy.conf"
+HTTP_RULES = support.REPO / "deploy" / "nginx-http.conf"
+APP_NAME = "app.socsec.test"
+ADDRESSES = ["127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5"]
 # Both instances export metrics, as an operator would turn them on (docs/operations.md).
 INSTANCE_ENV = {"METRICS_ENABLED": "1", "METRICS_ALLOWED_IPS": "127.0.0.1"}
 SEED = "/en/faq/accidentally-put-money-on-card/"
@@ -69,16 +81,16 @@ http {{
     fastcgi_temp_path {tmp}/fastcgi;
     uwsgi_temp_path {tmp}/uwsgi;
     scgi_temp_path {tmp}/scgi;
-    upstream socsec {{
-        server 127.0.0.1:{port_a};
-        server 127.0.0.1:{port_b};
-        keepalive 16;
-    }}
+    # The shipped http-level rules: rate limits, server_tokens off (deploy/nginx.conf includes them).
+    include {http_rules};
+    # Docker's name server in compose; here a small one in this script. Looked up again every second.
+    resolver 127.0.0.1:{dns_port} valid=1s ipv6=off;
     server {{
         listen 127.0.0.1:{port};
         add_header X-Upstream $upstream_addr always;
         # TLS would end here in production: tell the instances the visitor's request was HTTPS.
         set $socsec_scheme https;
+        set $socsec_upstream http://{app_name}:{app_port};
         # The shipped proxying rules, as compose.yaml's nginx uses them (deploy/nginx.conf includes it).
         include {proxy_rules};
     }}
@@ -178,8 +190,55 @@ class AdminForm(html.parser.HTMLParser):
             self.select = None
 
 
+class NameServer:
+    """A name server for one name (its A records, changed at will); every other name does not exist.
+    Plays Docker's embedded DNS, which answers a compose service's name with its containers' addresses."""
+
+    def __init__(self, name, addresses):
+        self.name = name.lower().rstrip(".")
+        self.addresses = list(addresses)
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+
+    def serve(self):
+        while True:
+            try:
+                query, client = self.sock.recvfrom(512)
+            except OSError:
+                return
+            answer = self.answer(query)
+            if answer:
+                self.sock.sendto(answer, client)
+
+    def answer(self, query):
+        if len(query) < 12:
+            return None
+        ident, _flags, count = struct.unpack("!HHH", query[:6])
+        labels, at = [], 12
+        while at < len(query) and query[at]:
+            labels.append(query[at + 1 : at + 1 + query[at]].decode("ascii", "replace"))
+            at += 1 + query[at]
+        question = query[12 : at + 5]
+        qtype = struct.unpack("!H", query[at + 1 : at + 3])[0] if at + 3 <= len(query) else 0
+        known = ".".join(labels).lower() == self.name
+        records = list(self.addresses) if known and qtype == 1 else []
+        flags = 0x8180 if known else 0x8183  # a response, recursion available; NXDOMAIN for other names
+        header = struct.pack("!HHHHHH", ident, flags, 1 if count else 0, len(records), 0, 0)
+        body = b"".join(struct.pack("!HHHIH", 0xC00C, 1, 1, 1, 4) + socket.inet_aton(ip) for ip in records)
+        return header + question + body
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.sock.close()
+
+
 @contextmanager
-def nginx(workdir, port_a, port_b):
+def nginx(workdir, names, app_port):
     tmp = workdir / "nginx"
     tmp.mkdir()
     if os.geteuid() == 0:
@@ -189,7 +248,17 @@ def nginx(workdir, port_a, port_b):
             folder.chmod(0o711)
     port = support.free_port()
     config = tmp / "nginx.conf"
-    config.write_text(NGINX_CONF.format(tmp=tmp, port=port, port_a=port_a, port_b=port_b, proxy_rules=PROXY_RULES))
+    config.write_text(
+        NGINX_CONF.format(
+            tmp=tmp,
+            port=port,
+            http_rules=HTTP_RULES,
+            dns_port=names.port,
+            app_name=names.name,
+            app_port=app_port,
+            proxy_rules=PROXY_RULES,
+        )
+    )
     test = subprocess.run(
         [NGINX, "-t", "-c", str(config), "-p", str(tmp), "-e", str(tmp / "nginx-error.log")],
         capture_output=True,
@@ -237,7 +306,7 @@ def run(checks, stack):
         sys.exit("The cluster needs PostgreSQL and Redis (DATABASE_URL / REDIS_URL, or the local ones).")
     if not os.path.exists(NGINX):
         sys.exit("nginx is not installed (Debian: apt-get install nginx-light).")
-    site = support.Site(stack, "cluster")
+    site = support.Site(stack, "cluster", extra_env={"ALLOWED_HOSTS": ",".join(["127.0.0.1", "localhost", *ADDRESSES])})
     say(f"database: {site.database}")
     say(f"cache:    {site.cache}")
     site.prepare()
@@ -253,13 +322,21 @@ def run(checks, stack):
     )
     say("prepared: collectstatic, migrate, load_content, import_law, createsuperuser")
 
-    a = site.serve("instance-a", env=INSTANCE_ENV, workers=2, threads=4)
-    b = site.serve("instance-b", env=INSTANCE_ENV, workers=2, threads=4)
-    name_of = {f"127.0.0.1:{a.port}": "A", f"127.0.0.1:{b.port}": "B"}
-    balancer = stack.enter_context(nginx(site.workdir, a.port, b.port))
-    say(f"instance A on :{a.port}, instance B on :{b.port}, nginx on :{balancer.rpartition(':')[2]} (round robin)\n")
+    app_port = support.free_port()
+    a = site.serve("instance-a", env=INSTANCE_ENV, workers=2, threads=4, host=ADDRESSES[0], port=app_port)
+    b = site.serve("instance-b", env=INSTANCE_ENV, workers=2, threads=4, host=ADDRESSES[1], port=app_port)
+    name_of = {f"{a.host}:{app_port}": "A", f"{b.host}:{app_port}": "B"}
+    names = stack.enter_context(NameServer(APP_NAME, [a.host, b.host]))
+    balancer = stack.enter_context(nginx(site.workdir, names, app_port))
+    say(
+        f"instance A on {a.host}:{app_port}, instance B on {b.host}:{app_port}, both named {APP_NAME}; "
+        f"nginx on :{balancer.rpartition(':')[2]} (round robin)\n"
+    )
 
-    # 1. A journey through the load balancer, its steps alternating between the instances.
+    # 1. A journey through the load balancer, its steps spread over the instances. (nginx balances the
+    # addresses the name resolves to, in the order the name server's answer is rotated to: not a strict
+    # alternation, so a journey that stayed on one instance goes on with its last step until the other
+    # one answers.)
     label, paths = journey_paths(a)
     say(f"{label} through nginx ({len(paths)} steps):")
     served = []
@@ -271,18 +348,24 @@ def run(checks, stack):
             status == 200,
             f"{path} -> {status} from instance {upstream} (page cache: {headers.get('X-Page-Cache', '-')})",
         )
-    alternating = all(first != second for first, second in zip(served, served[1:], strict=False))
-    checks.check(
-        set(served) == {"A", "B"} and alternating, f"steps alternated between the instances: {''.join(served)}"
-    )
+    for _ in range(20):
+        if set(served) == {"A", "B"}:
+            break
+        headers = support.fetch(balancer + paths[-1])[1]
+        served.append(name_of.get(headers.get("X-Upstream", ""), "?"))
+    checks.check(set(served) == {"A", "B"}, f"the journey's steps went to both instances: {''.join(served)}")
 
     # 2. One page cache for all: a page cached by one instance is a hit on the other. (Through nginx:
     # the page key holds the host name, which is the same for both behind the balancer.)
     say("\nshared page cache:")
     probe = "/en/law/social-insurance-law/5/"
     first = support.fetch(balancer + probe)
-    second = support.fetch(balancer + probe)
-    one, other = (name_of.get(page[1].get("X-Upstream", ""), "?") for page in (first, second))
+    one = name_of.get(first[1].get("X-Upstream", ""), "?")
+    for _ in range(20):  # until the other instance answers (see the journey above)
+        second = support.fetch(balancer + probe)
+        other = name_of.get(second[1].get("X-Upstream", ""), "?")
+        if other != one:
+            break
     checks.check(first[0] == 200 and first[1].get("X-Page-Cache") == "miss", f"{one} renders {probe} (miss)")
     checks.check(
         one != other and second[1].get("X-Page-Cache") == "hit", f"{other} serves it from the shared cache (hit)"
@@ -347,6 +430,114 @@ def run(checks, stack):
     for server in (a, b):
         log = server.log_path.read_text()
         checks.check("Traceback" not in log and '" 5' not in log, f"instance {server.name[-1].upper()} logged no error")
+
+    release(checks, site, names, balancer, app_port, [a, b], name_of)
+    rate_limits(checks, balancer)
+
+
+class Load:
+    """Visitors through nginx while the release happens: each answer's status and instance, counted."""
+
+    PATHS = ["/zh-hans/", "/en/faq/", SEED, "/zh-hans/law/social-insurance-law/14/", "/en/card/", "/healthz"]
+
+    def __init__(self, base, threads=3):
+        self.base = base
+        self.answers = []  # (status or the error's name, upstream)
+        self.stopping = threading.Event()
+        self.threads = [threading.Thread(target=self.visit, args=(n,), daemon=True) for n in range(threads)]
+
+    def visit(self, number):
+        step = number
+        while not self.stopping.is_set():
+            path = self.PATHS[step % len(self.PATHS)]
+            step += 1
+            try:
+                status, headers, _ = support.fetch(self.base + path, timeout=40)
+                self.answers.append((status, headers.get("X-Upstream", "")))
+            except OSError as error:
+                self.answers.append((type(error).__name__, ""))
+
+    def __enter__(self):
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopping.set()
+        for thread in self.threads:
+            thread.join(timeout=60)
+
+
+def release(checks, site, names, balancer, app_port, old, name_of):
+    """The runbook's release steps (docs/operations.md, "Releasing"), while a steady load runs."""
+    say("\nrelease while nginx serves (docs/operations.md, steps 1-6):")
+    new_release = f"{site.prefix}-next"
+    env = {"SOCSEC_RELEASE": new_release}
+    before = [support.fetch(balancer + FALLBACK_JOURNEY[1])[1].get("X-Page-Cache") for _ in range(2)]
+    checks.check(before[-1] == "hit", f"the old release has {FALLBACK_JOURNEY[1]} cached: {before}")
+    with Load(balancer) as load:
+        backup = site.workdir / "before-release.json.gz"
+        site.manage("backup_content", str(backup), env=env)
+        checks.check(backup.stat().st_size > 0, f"1. backup_content wrote {backup.stat().st_size // 1024} kB")
+        deploy = site.manage(
+            "check", "--deploy", "--database", "default", "--fail-level", "WARNING", env=env, check=False
+        )
+        checks.check(deploy.returncode == 0, f"3. check --deploy: {deploy.stdout.strip() or deploy.stderr.strip()}")
+        migrated = site.manage("migrate", "--noinput", env=env, check=False)
+        checks.check(migrated.returncode == 0, "4. migrate (the new release, while the old instances serve)")
+        loaded = site.manage("load_content", env=env, check=False)
+        checks.check(loaded.returncode == 0, f"4. load_content: {loaded.stdout.strip().splitlines()[-1:]}")
+        # 5. Roll: a new-release instance on a new address, named in DNS; then the old one stops.
+        replaced = []
+        for number, previous in enumerate(old):
+            address = ADDRESSES[2 + number]
+            label = "CD"[number]
+            fresh = site.serve(
+                f"instance-{label.lower()}",
+                env={**INSTANCE_ENV, **env},
+                workers=2,
+                threads=4,
+                host=address,
+                port=app_port,
+            )
+            name_of[f"{address}:{app_port}"] = label
+            replaced.append(fresh)
+            names.addresses = [server.host for server in [*old[number + 1 :], *replaced]]
+            time.sleep(1.5)  # nginx's cached answer (valid=1s) expires; then the old one may go
+            started = len(load.answers)
+            previous.stop()
+            say(f"  5. {label} started on {address}:{app_port}; {name_of[f'{previous.host}:{app_port}']} stopped")
+            time.sleep(1.0)
+            checks.check(len(load.answers) > started, f"     answers kept coming ({len(load.answers) - started} more)")
+        time.sleep(2.0)
+    answers = load.answers
+    statuses = {}
+    for status, _upstream in answers:
+        statuses[status] = statuses.get(status, 0) + 1
+    failed = sum(count for status, count in statuses.items() if not isinstance(status, int) or status >= 500)
+    checks.check(failed == 0, f"{len(answers)} answers during the release, {failed} 5xx or errors: {statuses}")
+    tail = [name_of.get(upstream, upstream) for _status, upstream in answers[-30:]]
+    checks.check(
+        set(tail) <= {"C", "D"} and set(tail) == {"C", "D"},
+        f"afterwards only the new instances answer: {''.join(tail)}",
+    )
+    # A page the old release had cached: the new one renders it under its own name, then serves it.
+    seen = [support.fetch(balancer + FALLBACK_JOURNEY[1]) for _ in range(3)]
+    flags = [page[1].get("X-Page-Cache") for page in seen]
+    checks.check(
+        [page[0] for page in seen] == [200] * 3 and flags[0] == "miss" and flags[-1] == "hit",
+        f"a page the old release cached is rendered afresh by the new one, then served from the cache: {flags}",
+    )
+
+
+def rate_limits(checks, balancer):
+    say("\nnginx's limits and headers (deploy/nginx-http.conf):")
+    statuses = [support.fetch(balancer + f"/en/search/?q=card{n}")[0] for n in range(40)]
+    checks.check(
+        statuses.count(429) > 0 and statuses[0] == 200, f"search past its burst: {statuses.count(429)} of 40 got 429"
+    )
+    server = support.fetch(balancer + "/healthz")[1].get("Server", "")
+    checks.check(server == "nginx", f"Server header without a version: {server!r}")
 
 
 def main():

@@ -656,12 +656,19 @@ def main(argv=None):
         say(f"database: {site.database}")
         say(f"cache:    {site.cache}")
         site.prepare()
-        servers = [site.serve("fuzz-a", workers=2, threads=4)]
         if args.cluster:
-            servers.append(site.serve("fuzz-b", workers=2, threads=4))
-            base_url = stack.enter_context(cluster.nginx(site.workdir, servers[0].port, servers[1].port))
-            say(f"target: nginx at {base_url}, in front of :{servers[0].port} and :{servers[1].port}")
+            # Both on one port, on two loopback addresses that nginx finds by name (bench/cluster.py).
+            port = support.free_port()
+            hosts = cluster.ADDRESSES[:2]
+            servers = [
+                site.serve(f"fuzz-{n}", workers=2, threads=4, host=h, port=port)
+                for n, h in zip("ab", hosts, strict=True)
+            ]
+            names = stack.enter_context(cluster.NameServer(cluster.APP_NAME, hosts))
+            base_url = stack.enter_context(cluster.nginx(site.workdir, names, port))
+            say(f"target: nginx at {base_url}, in front of {hosts[0]}:{port} and {hosts[1]}:{port}")
         else:
+            servers = [site.serve("fuzz-a", workers=2, threads=4)]
             base_url = servers[0].base_url
             say(f"target: gunicorn at {base_url} (production settings)")
         code = report(run(requests, base_url, args.concurrency), base_url)

@@ -97,7 +97,7 @@ def forget_redis_prefix(url, prefix):
     import redis
 
     client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=5)
-    keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+    keys = list(client.scan_iter(match=f"{prefix}*:*", count=1000))
     for start in range(0, len(keys), 1000):
         client.delete(*keys[start : start + 1000])
     return len(keys)
@@ -167,17 +167,28 @@ class Site:
             self.manage("import_law", str(path), "--verbosity", "0")
         return laws
 
-    def serve(self, name, env=None, workers=None, threads=None):
-        return self.stack.enter_context(gunicorn(self, name, env=env, workers=workers, threads=threads))
+    def serve(self, name, env=None, workers=None, threads=None, host="127.0.0.1", port=None):
+        return self.stack.enter_context(
+            gunicorn(self, name, env=env, workers=workers, threads=threads, host=host, port=port)
+        )
 
 
 class Server:
-    def __init__(self, name, port, process, log_path):
+    def __init__(self, name, port, process, log_path, host="127.0.0.1"):
         self.name = name
+        self.host = host
         self.port = port
         self.process = process
         self.log_path = log_path
-        self.base_url = f"http://127.0.0.1:{port}"
+        self.base_url = f"http://{host}:{port}"
+
+    def stop(self):
+        """Stop it the way a release does (SIGTERM: gunicorn finishes the requests in flight)."""
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=40)
+        except ProcessLookupError:
+            pass
 
     def url(self, path):
         return self.base_url + path
@@ -212,11 +223,12 @@ class Server:
 
 
 @contextmanager
-def gunicorn(site: Site, name, env=None, workers=None, threads=None):
-    """gunicorn with the repository's config on a free loopback port; stopped (gracefully) on exit."""
-    port = free_port()
+def gunicorn(site: Site, name, env=None, workers=None, threads=None, host="127.0.0.1", port=None):
+    """gunicorn with the repository's config on a loopback address (a free port unless given); stopped
+    (gracefully) on exit."""
+    port = port or free_port()
     log_path = site.workdir / f"{name}.log"
-    command = [PYTHON, "-m", "gunicorn", "--config", "socsec/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"]
+    command = [PYTHON, "-m", "gunicorn", "--config", "socsec/gunicorn.conf.py", "--bind", f"{host}:{port}"]
     if workers:
         command += ["--workers", str(workers)]
     if threads:
@@ -230,7 +242,7 @@ def gunicorn(site: Site, name, env=None, workers=None, threads=None):
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    server = Server(name, port, process, log_path)
+    server = Server(name, port, process, log_path, host=host)
     try:
         wait_until_up(server)
         yield server
@@ -238,7 +250,9 @@ def gunicorn(site: Site, name, env=None, workers=None, threads=None):
         try:
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=30)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
+        except ProcessLookupError:
+            pass  # already stopped (a release in bench/cluster.py stops instances itself)
+        except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
 
 

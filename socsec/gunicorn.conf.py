@@ -26,7 +26,9 @@ def _cpu_count():
 
 
 wsgi_app = "socsec.wsgi:application"
-bind = os.environ.get("GUNICORN_BIND") or f"0.0.0.0:{_int('PORT', 8000)}"
+# Loopback unless told otherwise: gunicorn must never face the internet (a few slow or half-open
+# connections stop it; nginx in front holds). compose.yaml binds 0.0.0.0 on its internal network only.
+bind = os.environ.get("GUNICORN_BIND") or f"127.0.0.1:{_int('PORT', 8000)}"
 
 worker_class = "gthread"
 # WEB_CONCURRENCY is the name platforms (and gunicorn itself) use for the process count.

@@ -45,6 +45,27 @@ if PRODUCTION:
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+
+def _site_url(value):
+    """SITE_URL as "scheme://host[:port]" (no path), or "" when unset."""
+    from urllib.parse import urlsplit
+
+    value = value.strip().rstrip("/")
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path or parts.query or parts.fragment:
+        raise ImproperlyConfigured(f"SITE_URL must be a scheme and a host, like https://example.org (not {value!r}).")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# The site's own address, for every absolute URL it writes (sitemap, robots.txt, canonical links,
+# structured data, the guide's share link): never the request's Host header, which a client chooses.
+# Production defaults to https:// and the first name in ALLOWED_HOSTS; set it when that is not the one.
+# Elsewhere, without it, absolute URLs use the scheme and host of each request.
+_first_host = next((host for host in ALLOWED_HOSTS if host and host[0] not in ".*"), "")
+SITE_URL = _site_url(os.environ.get("SITE_URL", f"https://{_first_host}" if PRODUCTION and _first_host else ""))
+
 INSTALLED_APPS = [
     # modeltranslation patches the admin, so it comes before django.contrib.admin.
     "modeltranslation",
@@ -162,34 +183,60 @@ if os.environ.get("TEST_DATABASE_NAME"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: Redis when REDIS_URL is set (shared by every server: the page cache and its generation live
-# there), through a subclass of Django's RedisCache that treats an unreachable Redis as a miss.
-# Without Redis, a file cache in var/: unlike local memory it is shared by all gunicorn workers on the
-# machine, so an edit retires cached pages in every worker at once.
+# Cache: Redis when REDIS_URL is set (shared by every server: the page cache lives there), through a
+# subclass of Django's RedisCache that treats an unreachable Redis as a miss. Without Redis, a file cache
+# in var/: unlike local memory it is shared by all gunicorn workers on the machine, so an edit retires
+# cached pages in every worker at once.
+#
+# Two aliases. "default" holds what may be evicted at any time (pages; Redis as an LRU cache). "state"
+# holds the few small values that eviction must never reset: the content generation (an evicted one
+# would serve pages of a past generation), the feedback rate limits and the search log's daily counts.
+# In production it is a Redis that never evicts (REDIS_STATE_URL: compose runs a second Redis with
+# `maxmemory-policy noeviction`; a second database of the same server is not enough, eviction is per
+# server). Without REDIS_STATE_URL it shares REDIS_URL under its own key prefix.
 REDIS_URL = os.environ.get("REDIS_URL")
+REDIS_STATE_URL = os.environ.get("REDIS_STATE_URL") or REDIS_URL
 # Under pytest-xdist each test worker (gw0, gw1, ...) has a cache of its own: the tests clear the cache
 # before each test, which would otherwise wipe the other worker's keys (the page generation among them).
 _TEST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 _WORKER_SUFFIX = f"-{_TEST_WORKER}" if _TEST_WORKER else ""
+_CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "socsec") + _WORKER_SUFFIX
 if REDIS_URL:
+    _REDIS_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry_after": 5}
     CACHES = {
         "default": {
             "BACKEND": "inquiry.core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "socsec") + _WORKER_SUFFIX,
+            "KEY_PREFIX": _CACHE_KEY_PREFIX,
             "TIMEOUT": 60 * 60 * 24,
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry_after": 5},
-        }
+            "OPTIONS": _REDIS_OPTIONS,
+        },
+        "state": {
+            "BACKEND": "inquiry.core.cache.ResilientRedisCache",
+            "LOCATION": REDIS_STATE_URL,
+            "KEY_PREFIX": f"{_CACHE_KEY_PREFIX}-state",
+            "TIMEOUT": 60 * 60 * 24,
+            "OPTIONS": _REDIS_OPTIONS,
+        },
     }
 else:
+    _CACHE_DIR = os.environ.get("CACHE_DIR", str(VAR_DIR / "cache"))
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": os.environ.get("CACHE_DIR", str(VAR_DIR / "cache")) + _WORKER_SUFFIX,
+            "LOCATION": _CACHE_DIR + _WORKER_SUFFIX,
             "TIMEOUT": 60 * 60 * 24,
             "OPTIONS": {"MAX_ENTRIES": 5000},
-        }
+        },
+        # A folder of its own, never culled (the file cache culls a third of its entries when full).
+        "state": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": _CACHE_DIR + "-state" + _WORKER_SUFFIX,
+            "TIMEOUT": 60 * 60 * 24,
+            "OPTIONS": {"MAX_ENTRIES": 10**9},
+        },
     }
+STATE_CACHE = "state"
 
 # Whole-page cache for anonymous visitors (inquiry/core/page_cache.py).
 SOCSEC_PAGE_CACHE = env_bool("SOCSEC_PAGE_CACHE", default=True)

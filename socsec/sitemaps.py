@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from inquiry.cards.models import Procedure
+from inquiry.core.absolute import site_scheme_and_host
 from inquiry.faq.models import Article, Topic
 from inquiry.guide.models import Flow
 from inquiry.guide.selectors import shareable_outcomes
@@ -18,6 +19,13 @@ class BilingualSitemap(Sitemap):
     i18n = True
     alternates = True
     x_default = True
+
+    # Addresses on SITE_URL, not on whatever Host the request carried.
+    def get_protocol(self, protocol=None):
+        return site_scheme_and_host()[0] or super().get_protocol(protocol)
+
+    def get_domain(self, site=None):
+        return site_scheme_and_host()[1] or super().get_domain(site)
 
 
 class MainPages(BilingualSitemap):

@@ -36,17 +36,20 @@ def site_content(transactional_db):
 def _leave_no_cache_keys_behind():
     """With a shared Redis, remove this run's keys at the end (clear() deletes only our KEY_PREFIX)."""
     yield
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in caches:
+        caches[alias].clear()
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache (the whole-page cache would otherwise leak between tests)."""
-    from django.core.cache import cache
+    """Each test starts with empty caches (the whole-page cache and the content generation, the rate
+    limits and counters of the "state" alias would otherwise leak between tests)."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in caches:
+        caches[alias].clear()
     yield
 
 

@@ -188,3 +188,14 @@ def _safe_location(location):
         return location
     scheme, _, rest = location.partition("://")
     return f"{scheme}://***@{rest.rpartition('@')[2]}"
+
+
+def state_cache():
+    """The cache alias whose keys eviction never removes (settings.STATE_CACHE; see the CACHES comment):
+    the content generation, rate limits, daily counters. Pages go to the default cache."""
+    from django.conf import settings
+    from django.core.cache import caches
+
+    alias = getattr(settings, "STATE_CACHE", "default")
+    # Settings that name one cache only (a test's override) have no separate state alias.
+    return caches[alias if alias in settings.CACHES else "default"]

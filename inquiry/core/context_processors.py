@@ -3,6 +3,8 @@ from django.urls import translate_url
 from django.utils.encoding import iri_to_uri
 from django.utils.translation import get_language
 
+from .absolute import site_origin
+
 NATIVE_NAMES = {"zh-hans": "简体中文", "en": "English"}
 
 
@@ -60,9 +62,9 @@ def search_engine_links(request, current, url=None):
     without a language prefix, which sends each visitor to their browser's language (the same
     x-default as in the sitemap)."""
     url = as_path(request.path if url is None else url)
-    # This site's scheme and host, then the path: build_absolute_uri(path) would read a path that starts
+    # This site's scheme and host (SITE_URL), then the path: build_absolute_uri(path) would read a path that starts
     # with "//" (the x-default of "/zh-hans//x" is "//x") as another host, or fail to parse it.
-    origin = request.build_absolute_uri("/").removesuffix("/")
+    origin = site_origin(request)
 
     def absolute(path):
         return origin + iri_to_uri(path)

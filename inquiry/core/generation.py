@@ -1,5 +1,8 @@
 """The content generation: one value in the shared cache that changes whenever public content changes.
 
+It lives in the "state" cache alias (`state_cache()`: in production a Redis that never evicts), not
+beside the pages: an evicted generation would start a new one on every server at once.
+
 Cached pages are keyed by it (see `page_cache.py`), so bumping it retires every cached page at once, on
 every server that shares the cache (Redis in production). Nothing is deleted; old pages simply stop
 being looked up and expire.
@@ -23,12 +26,13 @@ import uuid
 from contextlib import contextmanager
 
 from django.apps import apps
-from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.models import Min
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import Signal
 from django.utils import timezone
+
+from .cache import state_cache
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +56,7 @@ def current_generation():
     Returns a dict: `id` (changes on every bump), `changed` (epoch seconds of the last change, the
     pages' Last-Modified) and `until` (epoch seconds when a scheduled item becomes public, or None).
     """
+    cache = state_cache()
     entry = cache.get(GENERATION_KEY)
     if entry is None:
         # A cold cache. Start without asking the database for the publication schedule (this request
@@ -70,7 +75,7 @@ def current_generation():
 def bump_generation():
     """Start a new generation now (every cached page is retired) and return it."""
     entry = _new_generation()
-    cache.set(GENERATION_KEY, entry, timeout=GENERATION_TIMEOUT)
+    state_cache().set(GENERATION_KEY, entry, timeout=GENERATION_TIMEOUT)
     return entry
 
 
@@ -83,9 +88,8 @@ def content_changed(using=DEFAULT_DB_ALIAS):
     """
     bump_generation()
     content_change.send(sender=None, using=using)
-    connection = connections[using]
-    if connection.in_atomic_block and not _pending_after_commit(connection):
-        transaction.on_commit(bump_generation, using=using, robust=True)
+    if connections[using].in_atomic_block:
+        transaction.on_commit(_after_commit_bump(using), using=using, robust=True)
 
 
 @contextmanager
@@ -137,10 +141,31 @@ def _on_m2m_changed(sender, action, using=DEFAULT_DB_ALIAS, **kwargs):
         content_changed(using=using)
 
 
-def _pending_after_commit(connection):
-    # One after-commit bump per transaction is enough; a rolled-back savepoint drops its callbacks,
-    # and then a new one is registered.
-    return any(callback is bump_generation for _, callback, _ in connection.run_on_commit)
+def _after_commit_bump(using):
+    """A callback for `on_commit` that bumps the generation unless another callback of the same commit
+    already did: every change in a transaction registers one, and only the first that runs bumps.
+
+    Each callback carries the connection's current token; the one that bumps replaces the token, so the
+    others of that commit find it changed. Callbacks dropped by a rollback never run and change nothing.
+    (Uses only `on_commit`, not the shape of Django's private list of pending callbacks.)
+    """
+    tokens = _commit_tokens()
+    token = tokens.setdefault(using, object())
+
+    def bump_once():
+        if tokens.get(using) is token:
+            tokens[using] = object()
+            bump_generation()
+
+    return bump_once
+
+
+def _commit_tokens():
+    # Connections are per thread, and so are their transactions.
+    tokens = getattr(_batch, "commit_tokens", None)
+    if tokens is None:
+        tokens = _batch.commit_tokens = {}
+    return tokens
 
 
 def _new_generation():

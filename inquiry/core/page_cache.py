@@ -1,15 +1,25 @@
 """Whole-page cache for anonymous visitors, shared by every server through the cache (Redis).
 
-A page is stored under (release, content generation, language, full URL). Any content change bumps
-the generation (`generation.py`), so the next request renders afresh on every server; a cached page
-is served with no SQL query at all. Pages carry an ETag and Last-Modified and answer conditional
-requests with 304.
+A page is stored under (release, content generation, language, path, the query parameters its view
+declares). Any content change bumps the generation (`generation.py`), so the next request renders
+afresh on every server; a cached page is served with no SQL query at all. Pages carry an ETag and
+Last-Modified and answer conditional requests with 304.
+
+The query string. A view lists the parameters its page depends on in `page_cache_query` (the search's
+`q` and `page`, the feedback pages' `answer`), or sets it to `ALL_QUERY` when it checks the whole query
+string itself and answers anything it does not understand with a redirect (the guide: its answers are
+the query string). Other parameters (`?utm_source=…`, `?cb=<random>`) are not part of the key: such a
+request is served the stored page of its address without them, and when there is none it is rendered
+but not stored (the page might show the junk), so junk cannot fill the cache. The host is part of the
+key only without SITE_URL (with it, no page shows the Host header).
 
 Served from the cache: anonymous GET and HEAD requests answered 200 by the site. Never cached:
-anyone with a session (staff, previews, signed-in users), anyone with pending messages, other
-statuses (errors, redirects, forms with errors), responses that set cookies, responses marked
-`Cache-Control: private` or `no-store`, streaming responses, and responses whose content depends on
-more than the URL and language (a `Vary` on anything else, or a view that wrote to the session).
+anyone with a session (staff, previews, signed-in users: a session cookie that names a session that
+exists), anyone with pending messages (a messages cookie the site signed), other statuses (errors,
+redirects, forms with errors), responses that set cookies, responses marked `Cache-Control: private`
+or `no-store`, streaming responses, and responses whose content depends on more than the URL and
+language (a `Vary` on anything else, or a view that wrote to the session). A made-up session or
+messages cookie is treated as no cookie.
 """
 
 import hashlib
@@ -19,10 +29,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
+from django.core import signing
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils.cache import cc_delim_re, get_conditional_response, patch_vary_headers
-from django.utils.http import http_date
+from django.utils.http import http_date, urlencode
 
 from .generation import current_generation
 
@@ -32,7 +45,12 @@ CACHE_HEADER = "X-Page-Cache"
 # Headers produced inside the cached part of the stack that a replayed page must carry again.
 STORED_HEADERS = ("Content-Type", "Content-Language", "Vary", "X-Frame-Options", "Link")
 SAFE_VARY = {"accept-language", "cookie"}
-BYPASS_COOKIES = ("messages",)
+# Django's messages cookie (CookieStorage) and the salt it is signed with.
+MESSAGES_COOKIE = "messages"
+MESSAGES_SALT = "django.contrib.messages"
+# `page_cache_query = ALL_QUERY`: the view's page depends on its whole query string, and the view
+# redirects whatever it does not understand (so junk never reaches a stored 200).
+ALL_QUERY = "*"
 
 
 class PageCacheMiddleware:
@@ -46,13 +64,18 @@ class PageCacheMiddleware:
         generation = current_generation()
         if generation is None:  # no usable cache: render every page
             return self.get_response(request)
-        key = page_key(request, generation)
+        declared = declared_query(request)
+        key = page_key(request, generation, declared)
         stored = cache.get(key)
         if stored is not None:
             return self.replay(request, stored)
 
         response = self.get_response(request)
-        if request.method == "GET" and self.response_is_cacheable(request, response):
+        if (
+            request.method == "GET"
+            and not has_undeclared_query(request, declared)
+            and self.response_is_cacheable(request, response)
+        ):
             stored = self.store(key, response, generation)
             return get_conditional_response(
                 request, etag=stored["etag"], last_modified=stored["last_modified"], response=response
@@ -64,8 +87,7 @@ class PageCacheMiddleware:
         if request.method not in ("GET", "HEAD"):
             return False
         # A session means staff or a signed-in user (and their previews): their pages are their own.
-        cookies = request.COOKIES
-        return settings.SESSION_COOKIE_NAME not in cookies and not any(name in cookies for name in BYPASS_COOKIES)
+        return not has_session(request) and not has_messages(request)
 
     @staticmethod
     def response_is_cacheable(request, response):
@@ -121,8 +143,60 @@ class PageCacheMiddleware:
         patch_vary_headers(response, ("Cookie",))
 
 
-def page_key(request, generation):
-    url = request.build_absolute_uri()
+def has_session(request):
+    """True when the session cookie names a session that exists (and has not expired).
+
+    Anyone can send `sessionid=junk`: that is no session, and such a visitor gets the cached page (the
+    session middleware then deletes the cookie). Costs one query, only for requests with the cookie.
+    """
+    if not request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+        return False
+    session = getattr(request, "session", None)
+    if session is None:
+        return True  # cannot tell: treat it as a session, never cache
+    try:
+        session.keys()  # loads it: an unknown or expired key leaves the store without a key
+    except DatabaseError:
+        return True  # the database is down: the page below answers 503 anyway
+    return session.session_key is not None
+
+
+def has_messages(request):
+    """True when the messages cookie is one the site signed (pending messages), not a made-up one."""
+    value = request.COOKIES.get(MESSAGES_COOKIE)
+    if not value:
+        return False
+    try:
+        signing.get_cookie_signer(salt=MESSAGES_SALT).unsign(value)
+    except signing.BadSignature:
+        return False
+    return True
+
+
+def declared_query(request):
+    """The query parameters the view of this path declares (`page_cache_query`), or ALL_QUERY."""
+    try:
+        match = resolve(request.path_info, getattr(request, "urlconf", None))
+    except Resolver404:
+        return ()
+    view = getattr(match.func, "view_class", match.func)
+    declared = getattr(view, "page_cache_query", ())
+    return ALL_QUERY if declared == ALL_QUERY else tuple(sorted(declared))
+
+
+def has_undeclared_query(request, declared):
+    if declared == ALL_QUERY:
+        return False
+    return any(name not in declared for name in request.GET)
+
+
+def page_key(request, generation, declared=()):
+    if declared == ALL_QUERY:
+        query = request.META.get("QUERY_STRING", "")
+    else:
+        query = urlencode([(name, value) for name in declared for value in request.GET.getlist(name)])
+    origin = "" if settings.SITE_URL else f"{request.scheme}://{request.get_host()}"
+    url = f"{origin}{request.path}?{query}"
     digest = hashlib.sha256(url.encode("utf-8", "surrogateescape")).hexdigest()[:40]
     language = getattr(request, "LANGUAGE_CODE", "") or ""
     return f"page:{release()}:{generation['id']}:{language}:{digest}"

@@ -1,6 +1,7 @@
 """A per-client limit on feedback answers that holds across processes and servers.
 
-Counts live in Django's cache (Redis in production, whose INCR is atomic), keyed by a salted hash of
+Counts live in the "state" cache alias (Redis in production, whose INCR is atomic: one that never
+evicts, so filling the page cache cannot reset a count; see settings.CACHES), keyed by a salted hash of
 the client's address: the address itself is never stored anywhere, and the hash cannot be turned
 back into it without the site's SECRET_KEY. Counts expire with their time window.
 """
@@ -9,8 +10,9 @@ import logging
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.crypto import salted_hmac
+
+from inquiry.core.cache import state_cache
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +42,7 @@ def allow(request) -> bool:
     limit = getattr(settings, "FEEDBACK_RATE_LIMIT", DEFAULT_LIMIT)
     window = getattr(settings, "FEEDBACK_RATE_WINDOW", DEFAULT_WINDOW)
     key = f"{client_key(request)}:{int(time.time() // window)}"
+    cache = state_cache()
     try:
         count = 1 if cache.add(key, 1, timeout=window) else cache.incr(key)
     except ValueError:

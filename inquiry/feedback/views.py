@@ -34,6 +34,7 @@ class FeedbackView(TargetMixin, FormView):
 
     template_name = "feedback/feedback_form.html"
     form_class = FeedbackForm
+    page_cache_query = ("answer",)  # never cached anyway; what the page reads of the query string
 
     def get_initial(self):
         answer = self.request.GET.get("answer")
@@ -64,6 +65,7 @@ class FeedbackView(TargetMixin, FormView):
 
 class ThanksView(TargetMixin, TemplateView):
     template_name = "feedback/thanks.html"
+    page_cache_query = ("answer",)  # the page cache keys this page on it (core/page_cache.py)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(not_helpful=self.request.GET.get("answer") == "no", **kwargs)

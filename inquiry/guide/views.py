@@ -20,8 +20,10 @@ from django.urls import reverse
 from django.utils.text import Truncator
 from django.views.generic import TemplateView
 
+from inquiry.core.absolute import absolute_url
 from inquiry.core.context_processors import canonical_links
 from inquiry.core.markdown import html_to_text
+from inquiry.core.page_cache import ALL_QUERY
 from inquiry.editorial.preview import PreviewMixin, mark_as_preview
 
 from . import engine
@@ -58,6 +60,9 @@ class FlowPageView(PreviewMixin, TemplateView):
     """Shared by the question, answer and outcome pages: act on the engine's decision."""
 
     page_kind = QUESTION
+    # The answers are the query string, and anything in it that is not an answer on the path gets a
+    # redirect to the cleaned address: the page cache may key these pages on all of it.
+    page_cache_query = ALL_QUERY
 
     def decide(self, pages, answers):
         return engine.resolve_page(pages.graph, answers, Node(self.page_kind, self.kwargs[f"{self.page_kind}_slug"]))
@@ -163,6 +168,6 @@ class OutcomeView(FlowPageView):
             "description": Truncator(" ".join(html_to_text(outcome.what_happened_html).split())).chars(160),
             "answered": self.answered(pages, decision.answers, decision.answers),
             "back_url": self.back_url(pages, decision),
-            "share_url": self.request.build_absolute_uri(),
+            "share_url": absolute_url(self.request, self.request.get_full_path()),
             **canonical_links(self.request, outcome_url(pages.flow.slug, outcome.slug, shortest)),
         }

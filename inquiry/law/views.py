@@ -1,6 +1,8 @@
 from django.utils.translation import get_language
 from django.views.generic import ListView, TemplateView
 
+from inquiry.core.absolute import absolute_url
+
 from .citations import citing_pages
 from .models import Law, Source
 from .selectors import law_article, law_with_chapters, neighbours
@@ -45,8 +47,8 @@ class LawArticleDetailView(TemplateView):
         previous, following = neighbours(article)
         structured = legislation(
             article,
-            url=self.request.build_absolute_uri(article.get_absolute_url()),
-            law_url=self.request.build_absolute_uri(article.law.get_absolute_url()),
+            url=absolute_url(self.request, article.get_absolute_url()),
+            law_url=absolute_url(self.request, article.law.get_absolute_url()),
             language=get_language(),
         )
         return super().get_context_data(

@@ -174,8 +174,9 @@ def flush_after_request(**_kwargs):
 def _within_day_bound(batch):
     """The batch less what is past MAX_LOGGED_PER_DAY on its day (a per-day counter in the shared
     cache, so the bound holds across processes)."""
-    from django.core.cache import cache
+    from inquiry.core.cache import state_cache
 
+    cache = state_cache()
     kept, per_day = [], {}
     for (day, language, words), (searches, results) in batch.items():
         per_day.setdefault(day, []).append((day, language, words, searches, results))
@@ -191,7 +192,7 @@ def _within_day_bound(batch):
 
 
 def _write(batch) -> int:
-    from django.core.cache import cache
+    from inquiry.core.cache import state_cache
 
     from .models import LOG_KEEP_DAYS, UnansweredSearch
 
@@ -216,7 +217,7 @@ def _write(batch) -> int:
         cursor.executemany(upsert, values)
     for day in {row[0] for row in rows}:
         try:
-            first_that_day = cache.add(PRUNED_KEY.format(day=day.isoformat()), 1, timeout=DAY_SECONDS)
+            first_that_day = state_cache().add(PRUNED_KEY.format(day=day.isoformat()), 1, timeout=DAY_SECONDS)
         except Exception:  # noqa: BLE001 - a cache outage must not break searching; the command still prunes
             first_that_day = False
         if first_that_day:

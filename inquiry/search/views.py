@@ -15,6 +15,8 @@ class SearchView(TemplateView):
     """/<lang>/search/?q=…&page=…: any input gives a page, never an error."""
 
     template_name = "search/search.html"
+    # The page cache keys this page on these and nothing else of the query string (core/page_cache.py).
+    page_cache_query = ("q", "page")
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.views.generic import TemplateView
 
+from inquiry.core.absolute import absolute_url
 from inquiry.faq.selectors import topics_with_articles
 from inquiry.guide.selectors import published_flows
 
@@ -54,6 +55,6 @@ def disallowed_paths():
 def robots_txt(request):
     lines = ["User-agent: *"]
     lines += [f"Disallow: {path}" for path in disallowed_paths()]
-    sitemap = request.build_absolute_uri(reverse("django.contrib.sitemaps.views.sitemap"))
+    sitemap = absolute_url(request, reverse("django.contrib.sitemaps.views.sitemap"))
     lines += [f"Sitemap: {sitemap}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -129,7 +129,13 @@ def test_admin_is_in_chinese_for_a_chinese_editor(site, admin_ids, chinese_admin
     admin_page = next(admin_page for admin_page in ADMIN_PAGES if admin_page.name == name)
     page.goto(site.url(admin_page.path.format(**admin_ids)))
     page.wait_for_load_state("load")
-    page.wait_for_timeout(200)  # the multi-select widgets are built on the window's load
+    # The multi-select widgets are built on the window's load: each turns its select.selectfilter into
+    # the two-list chooser (the select's class becomes "filtered"); an inline's blank template row
+    # (.empty-form) keeps its own until a row is added.
+    page.wait_for_function(
+        """() => ![...document.querySelectorAll('select.selectfilter, select.selectfilterstacked')]
+            .some((select) => !select.closest('.empty-form'))"""
+    )
     english = [word for word in page.evaluate(ADMIN_WORDS) if word.lower() not in NOT_TRANSLATED_ON_PURPOSE]
     assert english == [], f"untranslated on {name}: {english}"
     # A translated field says its language by name, not by code.

@@ -115,7 +115,8 @@ def test_focus_indicator_has_3_to_1_contrast_and_a_dark_edge(site, browser, path
                 + '<label for="x">x</label></div>')"""
             )
         tab_to(page, selector)
-        page.wait_for_timeout(300)  # past any transition: the colours at rest
+        # Past any transition: the colours at rest (CSS transitions are animations the page can wait for).
+        page.evaluate("() => Promise.all(document.getAnimations().map((animation) => animation.finished))")
         state = page.evaluate(FOCUS_CONTRAST)
         assert state["focusVisible"], state
         figure(f"focus {what:20} {selector:32} contrast {state['best']:5.2f}:1, edge {state['edge']:5.2f}:1")

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -103,15 +104,23 @@ def test_rate_limit_per_client(settings, seed):
     assert Feedback.objects.count() == 4
 
 
+def test_filling_the_page_cache_does_not_reset_the_rate_limit(settings, seed):
+    """The counts live in the "state" alias: a page cache emptied by eviction (here, all of it) keeps them."""
+    settings.FEEDBACK_RATE_LIMIT = 2
+    visitor = Client(enforce_csrf_checks=True, REMOTE_ADDR="198.51.100.3")
+    assert [send(visitor, form_url(seed), helpful="yes").status_code for _ in range(3)] == [302, 302, 429]
+    caches["default"].clear()
+    assert send(visitor, form_url(seed), helpful="yes").status_code == 429
+
+
 def test_answers_are_taken_while_the_cache_is_down(settings, seed):
     """Redis unreachable (a closed port, for real) makes the site slower, never stops people answering."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "inquiry.core.cache.ResilientRedisCache",
-            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2, "retry_after": 5},
-        }
+    unreachable = {
+        "BACKEND": "inquiry.core.cache.ResilientRedisCache",
+        "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2, "retry_after": 5},
     }
+    settings.CACHES = {"default": unreachable, "state": unreachable}
     settings.FEEDBACK_RATE_LIMIT = 1
     visitor = Client(enforce_csrf_checks=True, REMOTE_ADDR="198.51.100.9")
     statuses = [send(visitor, form_url(seed), helpful="yes").status_code for _ in range(2)]

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from inquiry.cards.models import Procedure
 from inquiry.faq.models import Article
-from inquiry.guide.models import Outcome, OutcomeProcedure
+from inquiry.guide.models import Flow, Outcome, OutcomeProcedure
 from inquiry.law.models import LawArticle, Source
 
 from .flows import make_flow
@@ -46,6 +46,17 @@ def build(size):
     return flow
 
 
+@pytest.fixture(scope="module")
+def flows(shipped_content, django_db_blocker):
+    """The small and the large flow, built once for all the pages (the 30 × 30 one takes a while), and
+    removed again afterwards: the database is the session's, shared with other modules."""
+    with django_db_blocker.unblock():
+        built = build(2), build(30)
+    yield built
+    with django_db_blocker.unblock():
+        Flow.objects.filter(pk__in=[flow.pk for flow in built]).delete()
+
+
 def count_queries(client, url):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
@@ -55,9 +66,9 @@ def count_queries(client, url):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("page", list(BUDGETS))
-def test_query_budget_is_the_same_for_a_small_and_a_large_flow(client, page, no_page_cache):
+def test_query_budget_is_the_same_for_a_small_and_a_large_flow(client, page, no_page_cache, flows):
     url, budget = BUDGETS[page]
-    small, large = build(2), build(30)
+    small, large = flows
     with_small = count_queries(client, url.format(flow=small.slug))
     with_large = count_queries(client, url.format(flow=large.slug))
     assert with_small == with_large, f"{page}: {with_small} queries for a small flow, {with_large} for a large one"

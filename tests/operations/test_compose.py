@@ -7,9 +7,11 @@ or the example names is one the site reads, and every variable the site reads is
 """
 
 import ast
+import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import gunicorn.config
@@ -22,6 +24,9 @@ COMPOSE = REPO / "compose.yaml"
 ENV_EXAMPLE = REPO / "deploy" / "socsec.env.example"
 NGINX_CONF = REPO / "deploy" / "nginx.conf"
 NGINX_PROXY = REPO / "deploy" / "nginx-proxy.conf"
+NGINX_HTTP = REPO / "deploy" / "nginx-http.conf"
+PROMETHEUS = REPO / "deploy" / "prometheus.yml"
+RUNBOOK = REPO / "docs" / "operations.md"
 APP_SERVICES = ("app", "migrate")
 # Compose-level variables (from the operator's .env) that configure an image other than ours.
 COMPOSE_ONLY = {"POSTGRES_PASSWORD"}
@@ -82,7 +87,7 @@ def example_variables():
 
 
 def test_every_service_is_built_or_pinned_and_health_checked(compose):
-    assert set(services(compose)) == {"migrate", "app", "db", "redis", "nginx"}
+    assert set(services(compose)) == {"migrate", "app", "db", "redis", "redis-state", "nginx", "prometheus"}
     for name, service in services(compose).items():
         if "build" in service:
             assert (REPO / service["build"]["context"] / "Dockerfile").exists()
@@ -111,7 +116,9 @@ def test_the_app_is_the_image_from_the_dockerfile_and_starts_after_migrate(compo
     assert services(compose)["nginx"]["depends_on"]["app"]["condition"] == "service_healthy"
     # The app's health check asks /healthz on the port gunicorn binds (the Dockerfile's PORT).
     assert "8000/healthz" in " ".join(app["healthcheck"]["test"])
-    assert app["expose"] == ["8000"]
+    # gunicorn binds all addresses of its container only, on the internal network; nothing publishes 8000.
+    assert app["environment"]["GUNICORN_BIND"] == "0.0.0.0:8000"
+    assert "expose" not in app and "ports" not in app
     assert "ENV" in (REPO / "Dockerfile").read_text() and "PORT=8000" in (REPO / "Dockerfile").read_text()
     assert app["stop_grace_period"]  # requests in flight finish on a rolling restart
 
@@ -148,6 +155,9 @@ def test_data_lives_in_volumes_and_every_mounted_file_ships(compose):
     assert "backups:/app/var/backups" in volumes["app"]
     assert "./deploy/nginx.conf:/etc/nginx/conf.d/default.conf:ro" in volumes["nginx"]
     assert "./deploy/nginx-proxy.conf:/etc/nginx/socsec-proxy.conf:ro" in volumes["nginx"]
+    assert "./deploy/nginx-http.conf:/etc/nginx/socsec-http.conf:ro" in volumes["nginx"]
+    assert "./deploy/acme:/var/www/acme:ro" in volumes["nginx"]
+    assert "redisstate:/data" in volumes["redis-state"]
     # The image has the backups folder, owned by its unprivileged user (a new volume copies that).
     assert "mkdir -p /app/var/backups" in (REPO / "Dockerfile").read_text()
     # Only nginx is reachable from outside.
@@ -195,15 +205,107 @@ def test_the_example_is_safe_and_would_start_in_production():
 
 def test_nginx_balances_the_app_service_and_hides_metrics(compose):
     conf = NGINX_CONF.read_text()
-    assert re.search(r"upstream socsec \{\s*(#.*\n\s*)*server app:8000;", conf)
+    # The app's name is looked up again at run time (a variable upstream and Docker's resolver), never
+    # once at start: a release's new containers have new addresses.
+    assert re.search(r"^resolver 127\.0\.0\.11 valid=\d+s", conf, re.M)
+    assert not re.search(r"^\s*upstream ", conf, re.M)
+    assert conf.count("set $socsec_upstream http://app:8000;") == 2
     assert "include /etc/nginx/socsec-proxy.conf;" in conf
+    assert "include /etc/nginx/socsec-http.conf;" in conf
     proxy = NGINX_PROXY.read_text()
     assert re.search(r"location = /metrics \{\s*return 404;", proxy)
-    assert "proxy_pass http://socsec;" in proxy
+    assert "proxy_pass http://" not in proxy + conf
+    assert proxy.count("proxy_pass $socsec_upstream;") == 3
     assert "$query_string" not in conf and "$request " not in conf and "$remote_addr" not in conf
     # `make cluster` runs nginx with these same rules (the live proof of this topology).
     cluster = (REPO / "bench" / "cluster.py").read_text()
     assert 'support.REPO / "deploy" / "nginx-proxy.conf"' in cluster and "include {proxy_rules};" in cluster
+    assert 'support.REPO / "deploy" / "nginx-http.conf"' in cluster and "include {http_rules};" in cluster
+
+
+def test_nginx_limits_search_and_feedback_and_names_no_version():
+    http = NGINX_HTTP.read_text()
+    assert re.search(r"^server_tokens off;", http, re.M)
+    zones = dict(re.findall(r"limit_req_zone \$binary_remote_addr zone=(\w+):\d+m rate=(\d+r/[sm]);", http))
+    assert set(zones) == {"socsec_search", "socsec_feedback"}
+    assert "limit_req_status 429;" in http
+    proxy = NGINX_PROXY.read_text()
+    for page, zone in (("search", "socsec_search"), ("feedback", "socsec_feedback")):
+        block = re.search(r"location ~ \^/\[\^/\]\+/" + page + r"/ \{(.*?)\}", proxy, re.S)
+        assert block and f"limit_req zone={zone} " in block.group(1)
+
+
+def test_the_release_is_named_by_the_code_unless_exported(compose):
+    """No fixed default: with Redis kept, two releases named alike would serve each other's pages."""
+    app = services(compose)["app"]
+    assert app["build"]["args"]["SOCSEC_RELEASE"] == "${SOCSEC_RELEASE:-}"
+    assert "SOCSEC_RELEASE" not in app["environment"]
+    assert "dev" not in COMPOSE.read_text().split("SOCSEC_RELEASE", 1)[1].split("\n", 1)[0]
+    assert "ENV SOCSEC_RELEASE=${SOCSEC_RELEASE}" in (REPO / "Dockerfile").read_text()
+
+
+def test_gunicorn_listens_on_loopback_unless_told_and_the_image_publishes_nothing():
+    env = {key: value for key, value in os.environ.items() if key not in ("GUNICORN_BIND", "PORT")}
+    result = subprocess.run(
+        [sys.executable, "-c", "import runpy; print(runpy.run_path('socsec/gunicorn.conf.py')['bind'])"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.stdout.strip() == "127.0.0.1:8000", result.stderr
+    assert not re.search(r"^EXPOSE", (REPO / "Dockerfile").read_text(), re.M)
+    assert "never faces the internet" in RUNBOOK.read_text()
+
+
+def test_every_service_logs_with_rotation_and_runs_hardened(compose):
+    for name, service in services(compose).items():
+        logging = service["logging"]
+        assert logging["driver"] == "json-file" and {"max-size", "max-file"} <= logging["options"].keys(), name
+        assert "no-new-privileges:true" in service["security_opt"], name
+    for name in ("app", "migrate", "nginx", "prometheus"):
+        service = services(compose)[name]
+        assert service["read_only"] is True and service["cap_drop"] == ["ALL"], name
+    assert "cap_add" not in services(compose)["app"]
+    state = services(compose)["redis-state"]["command"]
+    assert state[state.index("--maxmemory-policy") + 1] == "noeviction"
+    assert services(compose)["app"]["environment"]["REDIS_STATE_URL"] == "redis://redis-state:6379/0"
+
+
+def test_prometheus_runs_under_a_profile_and_scrapes_every_instance(compose):
+    prometheus = services(compose)["prometheus"]
+    assert prometheus["profiles"] == ["metrics"]
+    assert "./deploy/prometheus.yml:/etc/prometheus/prometheus.yml:ro" in prometheus["volumes"]
+    config = yaml.safe_load(PROMETHEUS.read_text())
+    (job,) = config["scrape_configs"]
+    assert job["metrics_path"] == "/metrics"
+    (discovery,) = job["dns_sd_configs"]
+    assert discovery["names"] == ["app"] and discovery["type"] == "A" and discovery["port"] == 8000
+    # The instances answer it: metrics on, for the internal network Prometheus is on.
+    environment = services(compose)["app"]["environment"]
+    assert environment["METRICS_ENABLED"] == "true"
+    subnet = compose["networks"]["internal"]["ipam"]["config"][0]["subnet"]
+    assert environment["METRICS_ALLOWED_IPS"] == subnet
+    assert "internal" in prometheus["networks"]
+
+
+def test_the_runbook_release_steps_are_the_cluster_s():
+    runbook = RUNBOOK.read_text()
+    steps = runbook.split("## Releasing", 1)[1].split("\n## ", 1)[0]
+    for command in (
+        "backup_content",
+        "check --deploy",
+        "run --rm migrate",
+        "manage.py load_content",
+        "up -d --no-deps app",
+    ):
+        assert command in steps, command
+    cluster = (REPO / "bench" / "cluster.py").read_text()
+    for command in ('"backup_content"', '"check", "--deploy"', '"migrate"', '"load_content"'):
+        assert command in cluster.split("def release", 1)[1], command
+    assert "shared/content/" in runbook and "social_insurance_law.json" in runbook  # where the laws come from
+    assert "certbot" in runbook and "nginx -s reload" in runbook
+    assert re.search(r"pg_dump .*\brsync\b", runbook)
 
 
 @pytest.mark.skipif(not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()), reason="needs nginx")
@@ -220,9 +322,10 @@ def test_nginx_accepts_the_shipped_configuration(tmp_path):
     )  # fmt: skip
     site = (
         NGINX_CONF.read_text()
-        .replace("server app:8000;", "server 127.0.0.1:8000;")  # "app" resolves only inside compose
         .replace("/etc/nginx/tls/", f"{tls}/")
         .replace("/etc/nginx/socsec-proxy.conf", str(NGINX_PROXY))
+        .replace("/etc/nginx/socsec-http.conf", str(NGINX_HTTP))
+        .replace("/var/www/acme", f"{tmp_path}/acme")
         .replace("/var/log/nginx/", f"{tmp_path}/")
     )
     (tmp_path / "default.conf").write_text(site)

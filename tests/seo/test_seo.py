@@ -205,3 +205,47 @@ def test_json_ld_cannot_be_broken_out_of(client):
     data = json_ld(client, f"/en/faq/{SEED}/")
     assert data["mainEntity"][0]["name"] == f"Question {hostile}"
     assert data["mainEntity"][0]["acceptedAnswer"]["text"].startswith(f"Answer {hostile}")
+
+
+SITE = "https://shebaoka.example.gov.cn"
+
+
+def test_absolute_urls_come_from_site_url_not_the_host_header(client, settings):
+    """A port (or another allowed name) in the Host header never reaches an absolute URL."""
+    settings.SITE_URL = SITE
+    host = {"HTTP_HOST": "testserver:8443"}
+
+    response = client.get("/sitemap.xml", **host)
+    locations = [node.text for node in ET.fromstring(response.content).iterfind("s:url/s:loc", NS)]
+    assert locations and all(location.startswith(f"{SITE}/") for location in locations)
+    assert "testserver" not in response.content.decode()
+
+    assert f"Sitemap: {SITE}/sitemap.xml" in client.get("/robots.txt", **host).content.decode()
+
+    faq = json_ld(client, f"/en/faq/{SEED}/")
+    assert faq["url"] == f"{SITE}/en/faq/{SEED}/"
+    html = client.get(f"/en/faq/{SEED}/", **host).content.decode()
+    assert f'<link rel="canonical" href="{SITE}/en/faq/{SEED}/">' in html
+    assert "testserver" not in html
+
+    law = json_ld(client, "/en/law/social-insurance-law/14/")
+    assert law["url"] == f"{SITE}/en/law/social-insurance-law/14/"
+    assert law["isPartOf"]["url"] == f"{SITE}/en/law/social-insurance-law/"
+
+
+def test_with_site_url_the_host_header_does_not_split_the_page_cache(client, settings):
+    settings.SITE_URL = SITE
+    assert client.get(f"/en/faq/{SEED}/", HTTP_HOST="testserver:1")["X-Page-Cache"] == "miss"
+    assert client.get(f"/en/faq/{SEED}/", HTTP_HOST="testserver:2")["X-Page-Cache"] == "hit"
+
+
+def test_site_url_must_be_a_scheme_and_a_host():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from socsec.settings import _site_url
+
+    assert _site_url("https://example.org/") == "https://example.org"
+    assert _site_url("") == ""
+    for wrong in ("example.org", "https://example.org/path", "ftp://example.org", "https://"):
+        with pytest.raises(ImproperlyConfigured):
+            _site_url(wrong)

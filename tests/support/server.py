@@ -172,6 +172,8 @@ def running_site(extra_env=None, workers=2, serve_env=None, wait_for="/healthz",
         env.pop("DATABASE_URL", None)
     base_env = dict(env)
     env.update(extra_env or {})
+    if _names_redis_alone(extra_env):
+        env.pop("REDIS_STATE_URL", None)
     if pg_url and not (prepare and "DATABASE_URL" not in (extra_env or {})):
         _postgres_database(pg_url)  # empty; copy_prepared_database() creates it from the template instead
 
@@ -186,6 +188,8 @@ def running_site(extra_env=None, workers=2, serve_env=None, wait_for="/healthz",
             copy_prepared_database(base_env, env)
 
     server_env = {**env, **(serve_env or {})}
+    if _names_redis_alone(serve_env):
+        server_env.pop("REDIS_STATE_URL", None)
     port = free_port()
     log_path = workdir / "server.log"
     log = open(log_path, "w")  # noqa: SIM115 - closed below
@@ -233,8 +237,16 @@ def running_site(extra_env=None, workers=2, serve_env=None, wait_for="/healthz",
             _forget_cached_keys(server_env)
 
 
+def _names_redis_alone(changes):
+    """A test that points the site at another Redis means the whole cache: the state alias (the run's
+    REDIS_STATE_URL, if any) then follows REDIS_URL, unless the test names it too."""
+    return bool(changes) and "REDIS_URL" in changes and "REDIS_STATE_URL" not in changes
+
+
 def _forget_cached_keys(env):
     """Remove what the server left in a shared Redis (its keys carry the server's own prefix)."""
+    if env.get("REDIS_STATE_URL") and env.get("REDIS_STATE_URL") != env.get("REDIS_URL"):
+        _forget_cached_keys({**env, "REDIS_URL": env["REDIS_STATE_URL"], "REDIS_STATE_URL": None})
     url = env.get("REDIS_URL")
     if not url:
         return
@@ -242,7 +254,7 @@ def _forget_cached_keys(env):
 
     try:
         client = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=2)
-        keys = list(client.scan_iter(match=f"{env['CACHE_KEY_PREFIX']}:*", count=1000))
+        keys = list(client.scan_iter(match=f"{env['CACHE_KEY_PREFIX']}*:*", count=1000))
         if keys:
             client.delete(*keys)
     except redis.RedisError:
