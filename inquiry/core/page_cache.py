@@ -71,11 +71,11 @@ class PageCacheMiddleware:
             return self.replay(request, stored)
 
         response = self.get_response(request)
-        if (
-            request.method == "GET"
-            and not has_undeclared_query(request, declared)
-            and self.response_is_cacheable(request, response)
-        ):
+        if request.method == "GET" and self.response_is_cacheable(request, response):
+            if has_undeclared_query(request, declared):
+                # Looked up and rendered, but not stored: the page might show the junk in its address.
+                response[CACHE_HEADER] = "miss"
+                return response
             stored = self.store(key, response, generation)
             return get_conditional_response(
                 request, etag=stored["etag"], last_modified=stored["last_modified"], response=response
