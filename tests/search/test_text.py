@@ -45,8 +45,11 @@ def test_chinese_question_words_split_the_query():
 
 def test_a_question_after_a_comma_is_not_a_word_to_find():
     # 怎么办呢 on its own, after a comma, once became the term 怎么办 that every page had to hold.
-    assert [term.text for term in query_terms("社保卡密码忘了,怎么办呢?")] == ["社保卡", "密码", "忘"]
-    assert [term.text for term in query_terms("卡丢了，怎么办？如何补办？")] == ["卡", "丢", "补办"]
+    # (忘了 may be one word or 忘 + 了: jieba keeps words the synonym table taught it earlier in the process.)
+    words = [term.text for term in query_terms("社保卡密码忘了,怎么办呢?")]
+    assert words[:2] == ["社保卡", "密码"] and words[2:] in (["忘"], ["忘了"])
+    words = [term.text for term in query_terms("卡丢了，怎么办？如何补办？")]
+    assert words[0] == "卡" and words[1] in ("丢", "丢了") and words[2:] == ["补办"]
     # A query that is nothing but a question is searched as typed.
     assert [term.text for term in query_terms("怎么办")] == ["怎么办"]
 
