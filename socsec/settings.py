@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "inquiry.core",
     "inquiry.editorial",
     "inquiry.law",
+    # Regions and their local values: above law (sources), below the content apps that name its keys.
+    "inquiry.places",
     "inquiry.cards",
     "inquiry.faq",
     "inquiry.guide",
@@ -92,6 +94,8 @@ MIDDLEWARE = [
     # After LocaleMiddleware (the page key holds the language); a cached page skips everything below.
     "inquiry.core.page_cache.PageCacheMiddleware",
     "inquiry.core.middleware.DatabaseUnavailableMiddleware",
+    # The region in the address (/zh-hans/beijing/…), before anything resolves a URL; cached pages skip it.
+    "inquiry.places.middleware.RegionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
