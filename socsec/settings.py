@@ -126,6 +126,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "inquiry.core.context_processors.site",
+                # After `site`: on a regional page, its canonical and x-default links (see there).
+                "inquiry.places.context_processors.region",
             ],
         },
     },

@@ -30,26 +30,34 @@ KEYS = {
         LocalKey(
             "hotline",
             _("Service hotline and official app"),
-            _("the local social security hotline is 12333 (from a mobile, add the area code); the official app or "
-              "mini-program is set by your province"),
+            _(
+                "the local social security hotline is 12333 (from a mobile, add the area code); the official app or "
+                "mini-program is set by your province"
+            ),
         ),
         LocalKey(
             "activation",
             _("Where and how to activate the bank account"),
-            _("in person at a branch of the bank named on your card, with the card and your ID card; some cities "
-              "also allow it in the bank's app: ask 12333"),
+            _(
+                "in person at a branch of the bank named on your card, with the card and your ID card; some cities "
+                "also allow it in the bank's app: ask 12333"
+            ),
         ),
         LocalKey(
             "loss-report",
             _("How to report a lost card"),
-            _("by phone (12333 or the bank's hotline), online (the electronic social security card) or at a branch; "
-              "how long a temporary report lasts is set by your city: ask 12333"),
+            _(
+                "by phone (12333 or the bank's hotline), online (the electronic social security card) or at a branch; "
+                "how long a temporary report lasts is set by your city: ask 12333"
+            ),
         ),
         LocalKey(
             "replacement-where",
             _("Where to get a replacement card"),
-            _("at a branch of the card's bank or a social security service point, and in many places online; "
-              "set by your city: ask 12333"),
+            _(
+                "at a branch of the card's bank or a social security service point, and in many places online; "
+                "set by your city: ask 12333"
+            ),
         ),
         LocalKey(
             "replacement-fee",
@@ -74,8 +82,10 @@ KEYS = {
         LocalKey(
             "medical-credit",
             _("Monthly credit to the medical account"),
-            _("how much goes into the medical insurance individual account each month is set by your province or "
-              "city: ask the medical insurance bureau (12393) or 12333"),
+            _(
+                "how much goes into the medical insurance individual account each month is set by your province or "
+                "city: ask the medical insurance bureau (12393) or 12333"
+            ),
         ),
     )
 }

@@ -21,7 +21,9 @@ SCRIPT_LINK = re.compile(r"(?:javascript|data|vbscript)\s*:", re.IGNORECASE)
 
 def validate_region_slug(value):
     if value in RESERVED_SLUGS:
-        raise ValidationError(_("“%(slug)s” is one of the site's own addresses; choose another."), params={"slug": value})
+        raise ValidationError(
+            _("“%(slug)s” is one of the site's own addresses; choose another."), params={"slug": value}
+        )
 
 
 def validate_plain_text(value):

@@ -26,6 +26,17 @@ def region_choices():
     )
 
 
+def regions_with_values():
+    """The regions that have values of their own, as choices (for the sitemap). One query."""
+    return [
+        RegionChoice(row["slug"], row["name_zh_hans"], row["name_en"], row["parent__slug"])
+        for row in Region.objects.filter(values__isnull=False)
+        .distinct()
+        .order_by("order", "code")
+        .values(*REGION_FIELDS)
+    ]
+
+
 def region_context(slug):
     """The RegionContext for `slug`, or None if no region has it. One query: every region (the chooser
     needs them all), with the values of this region and of its province joined on."""

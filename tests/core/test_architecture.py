@@ -158,6 +158,7 @@ def test_templates_load_tag_libraries_only_from_apps_below(path):
         for match in LOAD.finditer(line):
             for name in match.group(1).split():
                 owner = libraries.get(name)
-                if owner and owner != app and owner not in ALLOWED.get(app, set()) and (app, owner) not in TEMPLATE_EXCEPTIONS:
+                allowed = ALLOWED.get(app, set())
+                if owner and owner != app and owner not in allowed and (app, owner) not in TEMPLATE_EXCEPTIONS:
                     wrong.append(f"templates/{path.relative_to(TEMPLATES)}:{number}: loads {name} of {owner}")
     assert not wrong, "\n".join(wrong)

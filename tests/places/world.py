@@ -11,7 +11,12 @@ CHECKED = datetime.date(2026, 12, 6)
 
 def source(slug, strength="B", url="https://example.gov.cn/card"):
     return Source.objects.create(
-        slug=slug, title_zh_hans=f"来源 {slug}", title_en=f"Source {slug}", url=url, kind="official_page", strength=strength
+        slug=slug,
+        title_zh_hans=f"来源 {slug}",
+        title_en=f"Source {slug}",
+        url=url,
+        kind="official_page",
+        strength=strength,
     )
 
 
