@@ -8,10 +8,14 @@ class PlacesConfig(AppConfig):
     verbose_name = _("Places and their local rules")
 
     def ready(self):
+        from inquiry.core.markdown import register_placeholder_text
+
         from . import resolver
+        from .keys import national_wording
 
         resolver.install()
         guard_local_keys()
+        register_placeholder_text(national_wording)
 
     def load_shipped_content(self, loader):
         from .content_loader import load

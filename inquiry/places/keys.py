@@ -7,14 +7,15 @@ region (and its province) has no value. The keys live in code, not in the databa
 no region needs no query to say what the national rule is.
 """
 
-import re
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from inquiry.core.markdown import PLACEHOLDER
+
 # `[[local:replacement-fee]]` in Markdown or plain text. Survives Markdown and the sanitiser as text.
-MARKER = re.compile(r"\[\[local:([a-z0-9-]{1,50})\]\]")
+MARKER = PLACEHOLDER
 
 
 @dataclass(frozen=True)
@@ -98,3 +99,9 @@ def keys_named(text):
 
 def unknown_keys(text):
     return [slug for slug in keys_named(text) if slug not in KEYS]
+
+
+def national_wording(slug):
+    """What a page says for `slug` where no region is chosen (search text and structured data use it too)."""
+    key = KEYS.get(slug)
+    return key.national if key is not None else _("set locally: ask 12333")

@@ -54,8 +54,8 @@ def site_segments():
 
 def region_segment(path):
     """The region slug a path names after its language prefix, or None (a national address)."""
-    parts = path.split("/", 3)  # "", language, segment, rest
-    if len(parts) < 4 or parts[1] not in {code for code, _name in settings.LANGUAGES}:
+    parts = path.split("/", 3)  # "", language, segment[, rest]: "/zh-hans/beijing" too, for APPEND_SLASH
+    if len(parts) < 3 or parts[1] not in {code for code, _name in settings.LANGUAGES}:
         return None
     segment = parts[2]
     if not segment or segment in site_segments():

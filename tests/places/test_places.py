@@ -173,3 +173,31 @@ def test_a_region_may_not_take_a_site_address_or_be_a_city_without_a_province():
         Region(slug="faq", code="110000", kind=Region.Kind.MUNICIPALITY, name_zh_hans="x", name_en="x").full_clean()
     with pytest.raises(ValidationError):
         Region(slug="nowhere", code="110100", kind=Region.Kind.CITY, name_zh_hans="x", name_en="x").full_clean()
+
+
+@pytest.mark.django_db
+def test_text_for_machines_carries_the_national_wording_not_the_marker(client):
+    from inquiry.core.markdown import html_to_text
+
+    places = world()
+    text = html_to_text(places["article"].body_html_en)
+    assert "[[local:" not in text and "12333" in text
+    _, html = page(client, region="beijing")
+    structured = html.split('<script type="application/ld+json">')[1].split("</script>")[0]
+    assert "[[local:" not in structured
+
+
+@pytest.mark.django_db
+def test_the_sitemap_lists_regional_pages_of_regions_with_values(client):
+    world()
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert "http://testserver/zh-hans/beijing/faq/lost-card-fee/" in sitemap
+    assert "http://testserver/en/beijing/" in sitemap
+    assert "/nowhere/" not in sitemap
+
+
+@pytest.mark.django_db
+def test_a_regional_address_without_its_slash_is_redirected(client):
+    world()
+    response = client.get("/zh-hans/beijing")
+    assert response.status_code == 301 and response["Location"] == "/zh-hans/beijing/"
