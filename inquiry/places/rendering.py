@@ -66,9 +66,9 @@ def render_value(value, region):
             _("Not confirmed by an official source: check with 12333."),
         )
     return format_html(
-        '<span class="local-value" data-region="{}"><span class="local-place">{}:</span> {} {}{}</span>',
+        '<span class="local-value" data-region="{}"><span class="local-place">{}</span> {} {}{}</span>',
         place.slug,
-        place.name(),
+        format_html(_("{place}:"), place=place.name()),
         value.text(),
         note,
         unconfirmed,

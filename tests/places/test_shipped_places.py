@@ -1,5 +1,7 @@
 """The shipped regions and values load through load_content, each with a source and a checked date."""
 
+import re
+
 import pytest
 
 from inquiry.places.models import LocalValue, Region
@@ -30,3 +32,26 @@ def test_beijing_visitors_see_beijing_values_on_the_lost_card_answer(client):
     assert "96102" not in national and "请咨询12333" in national
     shanghai = client.get("/en/shanghai/").status_code
     assert shanghai == 200
+
+
+@pytest.mark.django_db
+def test_a_guide_outcome_under_a_region_keeps_its_answers_and_shows_the_regions_value(client):
+    from django.utils import translation
+
+    from inquiry.guide.selectors import shareable_outcomes
+    from inquiry.places.context import region_active
+    from inquiry.places.selectors import region_context
+
+    shareable = next(item for item in shareable_outcomes() if item.outcome.slug == "lost-get-new-card")
+    with translation.override("zh-hans"):
+        national_url = shareable.get_absolute_url()
+        with region_active(region_context("guangzhou")):
+            regional_url = shareable.get_absolute_url()
+    assert regional_url == national_url.replace("/zh-hans/", "/zh-hans/guangzhou/", 1) and "?" in regional_url
+    response = client.get(regional_url)
+    assert response.status_code == 200, regional_url
+    html = response.content.decode()
+    assert "12个工作日" in html and "kuaiji.com" in html  # Guangzhou's replacement time and its source
+    # The answers' links keep the region; the region is no answer.
+    assert f'href="/zh-hans/guangzhou/guide/{shareable.outcome.flow.slug}/' in html
+    assert not re.search(r"[?&;](guangzhou|region)=", html.split('<form class="region-chooser"')[0])

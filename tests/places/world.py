@@ -34,7 +34,12 @@ def value(where, key, text_zh, text_en, src, checked=CHECKED):
 
 def world():
     """Beijing (municipality) with a [B] fee and a [C] time; Guangdong with a fee, Guangzhou under it
-    with a time of its own (its fee falls back to Guangdong's); an FAQ article naming the keys."""
+    with a time of its own (its fee falls back to Guangdong's); an FAQ article naming the keys.
+
+    The shipped regions, if this test process loaded them, give way (inside the test's transaction)."""
+    LocalValue.objects.all().delete()
+    Region.objects.filter(parent__isnull=False).delete()
+    Region.objects.all().delete()
     official, third = source("bj-official"), source("bj-third", strength="C", url="https://third.example.com/x")
     beijing = region("beijing", "110000", name="北京")
     guangdong = region("guangdong", "440000", kind=Region.Kind.PROVINCE, name="广东")
