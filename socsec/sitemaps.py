@@ -127,6 +127,17 @@ class RegionalPages(BilingualSitemap):
         with region_active(region):
             return reverse("faq:article_detail", args=[slug]) if slug else reverse("home")
 
+    def _urls(self, page, protocol, domain):
+        # x-default is the address without a language; a regional page's is the national one (an
+        # address with a region but no language names no page).
+        urls = super()._urls(page, protocol, domain)
+        for url in urls:
+            (region, _slug), _language = url["item"]  # an i18n sitemap's item is (item, language)
+            for alternate in url.get("alternates", []):
+                if alternate["lang_code"] == "x-default":
+                    alternate["location"] = alternate["location"].replace(f"/{region.slug}/", "/", 1)
+        return urls
+
 
 SITEMAPS = {
     "main": MainPages,

@@ -201,3 +201,12 @@ def test_a_regional_address_without_its_slash_is_redirected(client):
     world()
     response = client.get("/zh-hans/beijing")
     assert response.status_code == 301 and response["Location"] == "/zh-hans/beijing/"
+
+
+@pytest.mark.django_db
+def test_a_regional_sitemap_entry_has_the_national_x_default(client):
+    world()
+    sitemap = client.get("/sitemap.xml").content.decode()
+    entry = sitemap.split("<loc>http://testserver/en/beijing/faq/lost-card-fee/</loc>")[1].split("</url>")[0]
+    assert 'hreflang="x-default" href="http://testserver/faq/lost-card-fee/"' in entry
+    assert 'hreflang="zh-hans" href="http://testserver/zh-hans/beijing/faq/lost-card-fee/"' in entry

@@ -20,9 +20,12 @@ def region_chooser(context):
     """The "Your city" GET form. On a regional page the regions came with the region (no query); on a
     national page one query lists them."""
     request = context.get("request")
+    if request is None:
+        # The error pages render without a request and must not need the database: no chooser there.
+        return {"choices": None}
     region = current_region()
     choices = region.choices if region is not None else region_choices()
-    path = request.get_full_path() if request is not None else "/"
+    path = request.get_full_path()
     return {
         "choices": choices,
         "current": region.slug if region is not None else "",
