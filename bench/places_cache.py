@@ -43,11 +43,11 @@ def main():
     before = redis_used_memory()
     client = Client()
     sitemap = client.get("/sitemap.xml").content.decode()
-    national = sorted(
-        {loc.split("http://testserver", 1)[1] for loc in sitemap.split("<loc>")[1:] for loc in [loc.split("</loc>")[0]]}
-    )
-    national = [path for path in national if path.startswith(("/zh-hans/", "/en/"))]
     regions = list(Region.objects.values_list("slug", flat=True))
+    locations = [part.split("</loc>")[0].removeprefix("http://testserver") for part in sitemap.split("<loc>")[1:]]
+    # The national pages: the sitemap's regional entries are among the pages made below.
+    national = sorted({path for path in locations if path.startswith(("/zh-hans/", "/en/"))})
+    national = [path for path in national if path.split("/")[2] not in regions]
     stored = body = 0
     for path in national:
         language, rest = path[1:].split("/", 1)
