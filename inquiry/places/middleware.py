@@ -1,3 +1,6 @@
+from django.db import DatabaseError
+from django.urls import is_valid_path
+
 from .context import region_active
 from .resolver import region_segment
 from .selectors import region_context
@@ -12,8 +15,16 @@ class RegionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        slug = region_segment(request.path_info)
-        region = region_context(slug) if slug else None
+        urlconf = getattr(request, "urlconf", None)
+        slug = region_segment(request.path_info, urlconf)
+        try:
+            region = region_context(slug) if slug else None
+        except DatabaseError:
+            # Without the database a page that needs none (the 500 page's way) still answers; any other
+            # address gets the 503 page (DatabaseUnavailableMiddleware), as every page that needs it does.
+            if not is_valid_path(request.path_info, urlconf):
+                raise
+            region = None
         request.region = region
         with region_active(region):
             return self.get_response(request)

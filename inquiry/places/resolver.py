@@ -44,20 +44,22 @@ def install():
 
 
 @functools.cache
-def site_segments():
-    """The first segments of the site's own addresses under a language (faq, law, …): never a region."""
-    for pattern in get_resolver().url_patterns:
-        if isinstance(pattern, URLResolver) and isinstance(pattern.pattern, RegionalLocalePrefixPattern):
-            return frozenset(str(child.pattern).split("/")[0] for child in pattern.url_patterns) - {""}
-    return frozenset()
+def site_segments(urlconf=None):
+    """The first segments of the site's own addresses under a language (faq, law, …): never a region.
+    Read from every language-prefixed block of the URLs (a test's extra pages too)."""
+    segments = set()
+    for pattern in get_resolver(urlconf).url_patterns:
+        if isinstance(pattern, URLResolver) and isinstance(pattern.pattern, LocalePrefixPattern):
+            segments |= {str(child.pattern).split("/")[0] for child in pattern.url_patterns}
+    return frozenset(segments - {""})
 
 
-def region_segment(path):
+def region_segment(path, urlconf=None):
     """The region slug a path names after its language prefix, or None (a national address)."""
     parts = path.split("/", 3)  # "", language, segment[, rest]: "/zh-hans/beijing" too, for APPEND_SLASH
     if len(parts) < 3 or parts[1] not in {code for code, _name in settings.LANGUAGES}:
         return None
     segment = parts[2]
-    if not segment or segment in site_segments():
+    if not segment or segment in site_segments(urlconf):
         return None
     return segment
