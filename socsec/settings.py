@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "inquiry.core",
     "inquiry.editorial",
     "inquiry.law",
+    # Regions and their local values: above law (sources), below the content apps that name its keys.
+    "inquiry.places",
     "inquiry.cards",
     "inquiry.faq",
     "inquiry.guide",
@@ -113,6 +115,8 @@ MIDDLEWARE = [
     # After LocaleMiddleware (the page key holds the language); a cached page skips everything below.
     "inquiry.core.page_cache.PageCacheMiddleware",
     "inquiry.core.middleware.DatabaseUnavailableMiddleware",
+    # The region in the address (/zh-hans/beijing/…), before anything resolves a URL; cached pages skip it.
+    "inquiry.places.middleware.RegionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -143,6 +147,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "inquiry.core.context_processors.site",
+                # After `site`: on a regional page, its canonical and x-default links (see there).
+                "inquiry.places.context_processors.region",
             ],
         },
     },

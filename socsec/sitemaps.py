@@ -13,6 +13,8 @@ from inquiry.faq.models import Article, Topic
 from inquiry.guide.models import Flow
 from inquiry.guide.selectors import shareable_outcomes
 from inquiry.law.models import Law, LawArticle
+from inquiry.places.context import region_active
+from inquiry.places.selectors import regions_with_values
 
 
 class BilingualSitemap(Sitemap):
@@ -115,6 +117,36 @@ class GuideOutcomes(BilingualSitemap):
         return item.outcome.updated_at
 
 
+class RegionalPages(BilingualSitemap):
+    """Each region with values of its own: its home page and the FAQ articles that show local values
+    (`[[local:…]]` in their text), under the region. Other regional pages point their canonical at the
+    national page and are not listed. Two queries."""
+
+    priority = 0.6
+
+    def items(self):
+        articles = list(
+            Article.objects.published().filter(body_zh_hans__contains="[[local:").values_list("slug", flat=True)
+        )
+        return [(region, slug) for region in regions_with_values() for slug in [None, *articles]]
+
+    def location(self, item):
+        region, slug = item
+        with region_active(region):
+            return reverse("faq:article_detail", args=[slug]) if slug else reverse("home")
+
+    def _urls(self, page, protocol, domain):
+        # x-default is the address without a language; a regional page's is the national one (an
+        # address with a region but no language names no page).
+        urls = super()._urls(page, protocol, domain)
+        for url in urls:
+            (region, _slug), _language = url["item"]  # an i18n sitemap's item is (item, language)
+            for alternate in url.get("alternates", []):
+                if alternate["lang_code"] == "x-default":
+                    alternate["location"] = alternate["location"].replace(f"/{region.slug}/", "/", 1)
+        return urls
+
+
 SITEMAPS = {
     "main": MainPages,
     "questions": Questions,
@@ -124,4 +156,5 @@ SITEMAPS = {
     "procedures": Procedures,
     "guides": Guides,
     "guide-outcomes": GuideOutcomes,
+    "regions": RegionalPages,
 }

@@ -1,11 +1,11 @@
 from django.conf import settings
-from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from inquiry.core import views as core_views
 from inquiry.operations.metrics import metrics_view
+from inquiry.places.resolver import regional_i18n_patterns
 from inquiry.site import views as site_views
 
 from .sitemaps import SITEMAPS
@@ -19,7 +19,8 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
 ]
 
-urlpatterns += i18n_patterns(
+# Every page under a language, and under a region too (/zh-hans/beijing/faq/…): see inquiry/places/resolver.py.
+urlpatterns += regional_i18n_patterns(
     path("", site_views.HomeView.as_view(), name="home"),
     path("faq/", include("inquiry.faq.urls")),
     path("law/", include("inquiry.law.urls")),
@@ -27,7 +28,7 @@ urlpatterns += i18n_patterns(
     path("guide/", include("inquiry.guide.urls")),
     path("search/", include("inquiry.search.urls")),
     path("feedback/", include("inquiry.feedback.urls")),
-    prefix_default_language=True,
+    path("region/", include("inquiry.places.urls")),
 )
 
 if settings.SOCSEC_BENCH_VIEWS:

@@ -5,6 +5,7 @@ keeps only the tags and attributes below and only http(s), mailto and tel links.
 """
 
 import html
+import re
 
 import markdown as markdown_lib
 import nh3
@@ -77,7 +78,22 @@ def render_markdown_fields(instance, field_names, languages=None):
             setattr(instance, build_localized_fieldname(f"{name}_html", lang), rendered)
 
 
+# `[[local:key]]`: a value that differs by region, filled in when a page renders (inquiry.places). Text
+# for machines (search, structured data) gets the national wording an app registers here instead.
+PLACEHOLDER = re.compile(r"\[\[local:([a-z0-9-]{1,50})\]\]")
+_placeholder_text = []
+
+
+def register_placeholder_text(function):
+    """`function(key) -> str`: the national wording of a placeholder, for `html_to_text`."""
+    _placeholder_text[:] = [function]
+
+
 def html_to_text(rendered_html: str) -> str:
     """Text a person reads, from sanitised HTML: tags dropped, entities decoded, paragraphs kept apart."""
     text = rendered_html.replace("</p>", "</p>\n").replace("<br>", "\n").replace("</li>", "</li>\n")
-    return html.unescape(strip_tags(text)).strip()
+    text = html.unescape(strip_tags(text)).strip()
+    if "[[local:" in text:
+        wording = _placeholder_text[0] if _placeholder_text else (lambda key: "")
+        text = PLACEHOLDER.sub(lambda match: str(wording(match.group(1))), text)
+    return text

@@ -54,6 +54,9 @@ PAGE_TYPES = [
     PageType("feedback-error", "{feedback}", status=400, submit_empty_form=True),
     PageType("feedback-thanks", "{feedback}thanks/?answer=no"),
     PageType("not-found", "/no-such-page/", status=404),
+    # Regional pages (issue 20): the local values with their sources, and the "Your city" form selected.
+    PageType("regional-faq-article", "/beijing/faq/lost-card-what-to-do/"),
+    PageType("regional-guide-outcome", f"/guangzhou/guide/{FLOW}/result/active-not-showing/?{ANSWERS}"),
 ]
 PAGE_TYPE_NAMES = [page_type.name for page_type in PAGE_TYPES]
 BY_NAME = {page_type.name: page_type for page_type in PAGE_TYPES}

@@ -13,16 +13,19 @@ from .flows import make_flow
 
 pytestmark = pytest.mark.usefixtures("shipped_content")
 
-# page → (address in a flow "budget-<size>", the most queries it may make)
+# page → (address in a flow "budget-<size>", the most queries it may make). A rendered page also lists
+# the regions for the footer's "Your city" form (one query); a regional page gets them with its region.
 BUDGETS = {
-    "index": ("/zh-hans/guide/", 1),
-    "start": ("/zh-hans/guide/{flow}/", 1),
-    "question": ("/zh-hans/guide/{flow}/q1/", 4),
-    "later question": ("/zh-hans/guide/{flow}/q2/?q1=c0", 4),
+    "index": ("/zh-hans/guide/", 2),
+    "start": ("/zh-hans/guide/{flow}/", 2),
+    "question": ("/zh-hans/guide/{flow}/q1/", 5),
+    "later question": ("/zh-hans/guide/{flow}/q2/?q1=c0", 5),
     "answer (redirect)": ("/zh-hans/guide/{flow}/q1/answer/?q1=c0", 4),
-    "answer (error)": ("/zh-hans/guide/{flow}/q2/answer/?q1=c0", 4),
-    "outcome": ("/zh-hans/guide/{flow}/result/o0/?q1=c0&q2=c0", 10),  # 9, and one for its sources
+    "answer (error)": ("/zh-hans/guide/{flow}/q2/answer/?q1=c0", 5),
+    "outcome": ("/zh-hans/guide/{flow}/result/o0/?q1=c0&q2=c0", 11),  # 9, its sources, the regions
     "outcome without answers (redirect)": ("/zh-hans/guide/{flow}/result/o0/", 4),
+    "outcome (Beijing)": ("/zh-hans/beijing/guide/{flow}/result/o0/?q1=c0&q2=c0", 11),
+    "question (Guangzhou)": ("/en/guangzhou/guide/{flow}/q2/?q1=c0", 5),
 }
 
 
@@ -80,3 +83,13 @@ def test_query_budget_of_the_shipped_outcome_page(client, no_page_cache):
     answers = "money-source=card-lost-or-damaged&card-problem=lost&lost-reported=formal"
     url = f"/en/guide/what-happened-to-my-money/result/lost-get-new-card/?{answers}"
     assert count_queries(client, url) <= BUDGETS["outcome"][1]
+
+
+@pytest.mark.django_db
+def test_the_shipped_outcome_page_under_a_region_costs_what_the_national_one_does(client, no_page_cache):
+    answers = "money-source=card-lost-or-damaged&card-problem=lost&lost-reported=formal"
+    national = count_queries(client, f"/en/guide/what-happened-to-my-money/result/lost-get-new-card/?{answers}")
+    regional = count_queries(
+        client, f"/en/guangzhou/guide/what-happened-to-my-money/result/lost-get-new-card/?{answers}"
+    )
+    assert regional <= national + 1, (national, regional)

@@ -357,7 +357,8 @@ def count_queries(client, url, params):
     return len(queries)
 
 
-SEARCH_BUDGET = 4  # editors' picks (1, +1 when one matches) + match counts + the ranked page
+# editors' picks (1, +1 when one matches) + match counts + the ranked page + the regions ("Your city")
+SEARCH_BUDGET = 5
 # The no-results page also lists the topics (two queries) and the guides (one), and counts the
 # search for the editors' report (one upsert).
 NO_RESULTS_EXTRA = 4

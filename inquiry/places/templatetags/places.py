@@ -1,0 +1,34 @@
+from django import template
+from django.utils.translation import get_language
+
+from ..context import current_region
+from ..rendering import fill_local_values
+from ..selectors import region_choices
+
+register = template.Library()
+
+
+@register.filter
+def with_local_values(html):
+    """In place of `|safe` on a sanitised `*_html` field (or after `|linebreaksbr` on plain text): the
+    same HTML with `[[local:key]]` filled in for this page's region."""
+    return fill_local_values(html)
+
+
+@register.inclusion_tag("places/region_chooser.html", takes_context=True)
+def region_chooser(context):
+    """The "Your city" GET form. On a regional page the regions came with the region (no query); on a
+    national page one query lists them."""
+    request = context.get("request")
+    if request is None:
+        # The error pages render without a request and must not need the database: no chooser there.
+        return {"choices": None}
+    region = current_region()
+    choices = region.choices if region is not None else region_choices()
+    path = request.get_full_path()
+    return {
+        "choices": choices,
+        "current": region.slug if region is not None else "",
+        "next": path,
+        "language": get_language(),
+    }
