@@ -1,0 +1,181 @@
+"""An older cardholder on a 360 × 740 phone (issue 23; the MIIT guideline for older people, listed in
+docs/accessibility.md): a header of at most 120 px on every page type with its navigation folded into
+one menu that works without JavaScript, tap targets at least 44 px high, larger text that stays on the
+next page without a script or a cookie, the guide outcome's first step within a screen and a half, and
+the outcome printed on at most two A4 pages.
+
+The figures measured are written to test-artifacts/phone.txt (and printed with `-s`).
+"""
+
+import pytest
+
+from .conftest import ARTIFACTS, new_page, record_artifact
+from .pages import LANGUAGES, PAGE_TYPES
+
+pytestmark = pytest.mark.browser
+
+HEADER_MAX = 120
+TAP_MIN = 44
+
+
+FIGURES = []
+
+
+def figure(text):
+    print(text)
+    FIGURES.append(text)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def figures_file():
+    yield
+    if FIGURES:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        record_artifact(ARTIFACTS / "phone.txt").write_text("\n".join(FIGURES) + "\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def phone(browser):
+    context, page = new_page(browser, "phone", javascript=False)
+    yield page
+    context.close()
+
+
+# --- the header: at most 120 px, one menu ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_header_is_at_most_120_px_on_every_page_type(catalogue, phone, language):
+    heights = {}
+    for page_type in PAGE_TYPES:
+        catalogue.open(phone, page_type, language)
+        heights[page_type.name] = phone.locator("header.site-header").bounding_box()["height"]
+    figure(f"phone header {language:7} " + ", ".join(f"{name} {height:.0f}" for name, height in heights.items()))
+    assert {name: height for name, height in heights.items() if height > HEADER_MAX} == {}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_navigation_folds_into_one_menu_that_works_without_javascript(site, phone, language):
+    phone.goto(site.url(f"/{language}/faq/"))
+    menu = phone.locator("header details.site-menu")
+    assert menu.count() == 1
+    nav_link = phone.locator("header .site-nav a[href$='/card/']")
+    assert not nav_link.is_visible() and not phone.locator("header .site-search").is_visible()
+    closed = phone.locator("header.site-header").bounding_box()["height"]
+    phone.locator(".site-menu > summary").click()
+    assert nav_link.is_visible() and phone.locator("header .site-search input").is_visible()
+    opened = phone.locator("header.site-header").bounding_box()["height"]
+    figure(f"phone menu {language:7} header {closed:.0f} px closed, {opened:.0f} px open")
+    nav_link.click()
+    assert phone.url.endswith(f"/{language}/card/")
+
+
+def test_menu_is_open_on_a_desktop(site, browser):
+    context, page = new_page(browser, "desktop", javascript=False)
+    try:
+        page.goto(site.url("/zh-hans/faq/"))
+        assert page.locator("header .site-nav a").first.is_visible()
+        assert page.locator("header .site-search input").is_visible()
+        assert not page.locator(".site-menu > summary").is_visible()
+    finally:
+        context.close()
+
+
+# --- tap targets -------------------------------------------------------------------------------------------
+
+# What a person taps: the header's links and menu, buttons and fields, the answers' change links (修改),
+# the back link, radios (their label covers the radio and is the target) and folds. Links inside running
+# text are not targets of their own (WCAG 2.5.5 exempts them).
+TARGETS = """() => {
+  const selectors = ['header a', 'header summary', 'header input', 'header button', 'main button', 'main .btn',
+    'main input[type=submit]', 'main input[type=search]', 'main input[type=text]', 'main select', 'main textarea',
+    '.guide-summary-action a', '.back-link', '.guide-radio label', 'main details > summary', '.pager a'];
+  const seen = new Set();
+  const out = [];
+  for (const selector of selectors) {
+    for (const el of document.querySelectorAll(selector)) {
+      if (seen.has(el) || el.closest('.feedback-hp') || !el.getClientRects().length) continue;
+      if (getComputedStyle(el).visibility === 'hidden') continue;
+      seen.add(el);
+      const box = el.getBoundingClientRect();
+      if (box.width === 0) continue;
+      const text = (el.innerText || el.value || el.name || '').trim().slice(0, 24);
+      out.push({what: selector + ' ' + text, height: box.height});
+    }
+  }
+  return out;
+}"""
+TAP_PAGES = [
+    "home",
+    "faq-article",
+    "card",
+    "guide-question",
+    "guide-question-error",
+    "guide-outcome",
+    "search-results",
+    "feedback",
+    "feedback-error",
+]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_tap_targets_are_at_least_44_px_high(catalogue, phone, language):
+    measured = 0
+    smallest = None
+    small = []
+    for name in TAP_PAGES:
+        catalogue.open(phone, name, language)
+        if phone.locator(".site-menu > summary").is_visible():
+            phone.locator(".site-menu > summary").click()  # the menu's links are targets too
+        targets = phone.evaluate(TARGETS)
+        measured += len(targets)
+        for target in targets:
+            smallest = target["height"] if smallest is None else min(smallest, target["height"])
+            if target["height"] < TAP_MIN - 0.5:
+                small.append((name, target))
+    figure(f"phone taps {language:7} {measured} targets on {len(TAP_PAGES)} pages, smallest {smallest:.1f} px high")
+    assert measured > 100
+    assert small == []
+
+
+def test_tap_target_measure_can_fail(site, phone):
+    """The measure sees a small target: the same change link with the site's rule for it turned off."""
+    catalogue_page = "/zh-hans/guide/what-happened-to-my-money/activated/?money-source=deposited-myself"
+    phone.goto(site.url(catalogue_page))
+    phone.evaluate(
+        """() => document.querySelectorAll('.guide-summary-action a')
+        .forEach(a => { a.style.display = 'inline'; a.style.minHeight = '0'; })"""
+    )
+    heights = [t["height"] for t in phone.evaluate(TARGETS) if t["what"].startswith(".guide-summary-action")]
+    assert heights and min(heights) < TAP_MIN
+
+
+# --- larger text, in the address ---------------------------------------------------------------------------
+
+ROOT_FONT_SIZE = "parseFloat(getComputedStyle(document.documentElement).fontSize)"
+
+
+@pytest.mark.parametrize("javascript", [False, True])
+def test_larger_text_stays_on_the_next_page_without_a_cookie(site, browser, javascript):
+    context, page = new_page(browser, "phone", javascript=javascript, locale="en-GB")
+    try:
+        page.goto(site.url("/en/faq/"))
+        normal = page.evaluate(ROOT_FONT_SIZE)
+        page.click(".text-size-larger")
+        assert page.url == site.url("/large-text/en/faq/")
+        assert page.evaluate(ROOT_FONT_SIZE) == pytest.approx(normal * 1.4)
+        # The next pages, through the menu and then a link in the page, are larger too.
+        page.click(".site-menu > summary")
+        page.click("header .site-nav a[href$='/guide/']")
+        assert page.evaluate(ROOT_FONT_SIZE) == pytest.approx(normal * 1.4)
+        page.locator("main a[href*='/guide/']").first.click()
+        assert "/large-text/en/guide/" in page.url
+        assert page.evaluate(ROOT_FONT_SIZE) == pytest.approx(normal * 1.4)
+        header = page.locator("header.site-header").bounding_box()["height"]
+        figure(f"larger text header {header:.0f} px on {page.url.removeprefix(site.url('/'))}")
+        assert context.cookies() == []
+        page.click(".text-size-normal")
+        assert "/large-text/" not in page.url
+        assert page.evaluate(ROOT_FONT_SIZE) == pytest.approx(normal)
+    finally:
+        context.close()
