@@ -225,11 +225,12 @@ def test_outcome_on_a_phone_starts_with_what_to_do_and_links_the_answers(site, b
         order = list(y.values())
         figure(f"outcome {language:7} " + ", ".join(f"{key} at {value:.0f} px" for key, value in y.items()))
         assert order == sorted(order), y
-        # What to do now (its first item), and the link to "your answers", are on the first screen.
-        first = page.locator(".guide-next li").first.bounding_box()
+        # What to do now (its first item) is on the first screen; its first step (where to go, what to
+        # bring: tests/browser/test_phone.py) comes next, then the link to "your answers", within 1.5 screens.
+        first = page.locator(".guide-next li > a").first.bounding_box()
         assert first["y"] + first["height"] <= PHONE["height"] * 0.75, y
         link = page.locator(".on-this-page a[href='#answers-heading']").bounding_box()
-        assert link["y"] + link["height"] <= PHONE["height"], y
+        assert link["y"] + link["height"] <= 1.5 * PHONE["height"], y
         # "Your answers" itself, with its change links, comes within 1.5 screens (it was 4,850 px down).
         assert y["#answers-heading"] < 1.5 * PHONE["height"], y
         assert page.locator(".guide-answers .guide-summary-action a").count() == 3
