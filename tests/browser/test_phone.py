@@ -246,3 +246,41 @@ def test_outcome_prints_on_at_most_two_a4_pages_with_no_heading_left_at_a_page_f
     for number, text in enumerate(pages[:-1], 1):
         stranded = [heading for heading in headings if text.endswith(heading)]
         assert stranded == [], f"page {number} ends with the heading {stranded}"
+
+
+# --- the card page: the states as a list a person can follow ---------------------------------------------
+
+STATE_FLOWS = """() => [...document.querySelectorAll('section.account')].map(account => ({
+  drawingShown: [...account.querySelectorAll('svg.state-diagram')].some(svg => svg.getClientRects().length > 0),
+  arrowsDrawn: account.querySelectorAll('svg.state-diagram .diagram-edge').length,
+  statesDrawn: account.querySelectorAll('svg.state-diagram rect').length,
+  states: [...account.querySelectorAll('.state-flow > li')].map(li => {
+    const box = li.getBoundingClientRect();
+    return {left: box.left, top: box.top, bottom: box.bottom, width: box.width,
+            name: li.querySelector('.state-flow-name').innerText,
+            moves: [...li.querySelectorAll('.state-flow-moves > li')].map(move => ({
+              label: move.innerText.split('→')[0].trim(),
+              target: move.querySelector('a').getAttribute('href')}))};
+  }),
+}))"""
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_card_page_on_a_phone_lists_each_accounts_states_top_to_bottom_with_labelled_steps(site, phone, language):
+    phone.goto(site.url(f"/{language}/card/"))
+    accounts = phone.evaluate(STATE_FLOWS)
+    assert len(accounts) == 2
+    for account in accounts:
+        states = account["states"]
+        moves = [move for state in states for move in state["moves"]]
+        drawn = account["arrowsDrawn"]
+        figure(f"card {language:7} {len(states)} states, {len(moves)} labelled steps (the drawing: {drawn} arrows)")
+        assert not account["drawingShown"], "the drawing is shown on a phone"
+        # The same states and ways on as the drawing, every state once, one below the other, full width.
+        assert len(states) == account["statesDrawn"] and len(moves) == account["arrowsDrawn"] > 0
+        for above, below in zip(states, states[1:], strict=False):
+            assert below["top"] >= above["bottom"] and below["left"] == above["left"], (above["name"], below["name"])
+        assert all(state["width"] >= 300 for state in states)
+        for move in moves:
+            assert move["label"], move
+            assert phone.locator(move["target"]).count() == 1, move  # leads to that state's description
