@@ -8,7 +8,9 @@ The figures measured are written to test-artifacts/phone.txt (and printed with `
 """
 
 import io
+import os
 import unicodedata
+from pathlib import Path
 
 import pytest
 
@@ -284,3 +286,54 @@ def test_card_page_on_a_phone_lists_each_accounts_states_top_to_bottom_with_labe
         for move in moves:
             assert move["label"], move
             assert phone.locator(move["target"]).count() == 1, move  # leads to that state's description
+
+
+# --- the home page's main button ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_home_page_main_button_is_on_two_lines_at_most_within_the_first_screen(site, phone, language):
+    phone.goto(site.url(f"/{language}/"))
+    button = phone.locator(".hero a.start-button")
+    box = button.bounding_box()
+    line = phone.evaluate("el => parseFloat(getComputedStyle(el).lineHeight)", button.element_handle())
+    padding = phone.evaluate(
+        "el => parseFloat(getComputedStyle(el).paddingTop) + parseFloat(getComputedStyle(el).paddingBottom)",
+        button.element_handle(),
+    )
+    lines = round((box["height"] - padding) / line)
+    figure(f"home {language:7} main button {lines} line(s), ends at {box['y'] + box['height']:.0f} px of 740")
+    assert lines <= 2
+    assert box["y"] + box["height"] <= PHONE["height"]
+
+
+# --- pictures for people: docs/screenshots/phone-*.png ------------------------------------------------------
+
+# Into docs/screenshots/ with SOCSEC_DOCS_SCREENSHOTS=1 (as the admin's map), else test-artifacts/.
+DOCS_SCREENSHOTS = (
+    Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+    if os.environ.get("SOCSEC_DOCS_SCREENSHOTS") == "1"
+    else ARTIFACTS / "screenshots" / "docs"
+)
+DOC_PICTURES = [
+    ("home", "/", None),
+    ("faq-article", "/faq/accidentally-put-money-on-card/", None),
+    ("card", "/card/", ".state-flow"),  # the states as a phone shows them
+    ("guide-outcome", OUTCOMES[0], None),
+]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_phone_pictures_for_the_docs(site, phone, language):
+    """The first screen of four page types and the open menu, in each language, as docs/screenshots/phone-*.png
+    (every page type is swept on a phone, with axe, by test_page_types.py; these are for people to look at)."""
+    DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for name, path, start in DOC_PICTURES:
+        phone.goto(site.url(f"/{language}{path}"))
+        top = phone.locator(start).first.bounding_box()["y"] - 60 if start else 0
+        clip = {"x": 0, "y": top, "width": PHONE["width"], "height": PHONE["height"]}
+        phone.screenshot(path=DOCS_SCREENSHOTS / f"phone-{name}-{language}.png", clip=clip, full_page=True)
+    phone.goto(site.url(f"/{language}/faq/"))
+    phone.click(".site-menu > summary")
+    clip = {"x": 0, "y": 0, "width": PHONE["width"], "height": 420}
+    phone.screenshot(path=DOCS_SCREENSHOTS / f"phone-menu-open-{language}.png", clip=clip)
