@@ -1,6 +1,8 @@
 from django.utils.translation import get_language
 from django.views.generic import ListView, TemplateView
 
+from inquiry.core.text_size import normal_size
+
 from .citations import citing_pages
 from .models import Law, Source
 from .selectors import law_article, law_with_chapters, neighbours
@@ -45,8 +47,8 @@ class LawArticleDetailView(TemplateView):
         previous, following = neighbours(article)
         structured = legislation(
             article,
-            url=self.request.build_absolute_uri(article.get_absolute_url()),
-            law_url=self.request.build_absolute_uri(article.law.get_absolute_url()),
+            url=self.request.build_absolute_uri(normal_size(article.get_absolute_url())),
+            law_url=self.request.build_absolute_uri(normal_size(article.law.get_absolute_url())),
             language=get_language(),
         )
         return super().get_context_data(

@@ -45,6 +45,10 @@ def test_search_engines_see_one_page(client):
     assert f'<link rel="canonical" href="http://testserver{SEED_URL}">' in html
     assert 'hreflang="zh-Hans" href="http://testserver/zh-hans/faq/accidentally-put-money-on-card/"' in html
     assert LARGE not in "".join(re.findall(r"<link [^>]*>", html))
+    structured = re.search(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', html, re.S).group(1)
+    assert f"http://testserver{SEED_URL}" in structured and LARGE not in structured
+    law = client.get(LARGE + "/en/law/social-insurance-law/14/").content.decode()
+    assert LARGE not in re.search(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', law, re.S).group(1)
 
 
 def test_redirects_keep_the_larger_size(client):
