@@ -9,6 +9,7 @@ The figures measured are written to test-artifacts/phone.txt (and printed with `
 
 import io
 import os
+import re
 import unicodedata
 from pathlib import Path
 
@@ -172,14 +173,17 @@ def test_larger_text_stays_on_the_next_page_without_a_cookie(site, browser, java
         # The next pages, through the menu and then a link in the page, are larger too.
         page.click(".site-menu > summary")
         page.click("header .site-nav a[href$='/guide/']")
+        page.wait_for_url(site.url("/large-text/en/guide/"))
         assert page.evaluate(ROOT_FONT_SIZE) == pytest.approx(normal * 1.4)
         page.locator("main a[href*='/guide/']").first.click()
-        assert "/large-text/en/guide/" in page.url
+        page.wait_for_url(re.compile(r"/large-text/en/guide/[a-z0-9-]+/"))
+        page.wait_for_load_state()
         assert page.evaluate(ROOT_FONT_SIZE) == pytest.approx(normal * 1.4)
         header = page.locator("header.site-header").bounding_box()["height"]
         figure(f"larger text header {header:.0f} px on {page.url.removeprefix(site.url('/'))}")
         assert context.cookies() == []
         page.click(".text-size-normal")
+        page.wait_for_url(re.compile(r"^(?!.*/large-text/)"))
         assert "/large-text/" not in page.url
         assert page.evaluate(ROOT_FONT_SIZE) == pytest.approx(normal)
     finally:
