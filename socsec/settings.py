@@ -111,6 +111,8 @@ MIDDLEWARE = [
     "inquiry.core.middleware.PermissionsPolicyMiddleware",
     "inquiry.core.middleware.SiteCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # /large-text/<lang>/… is the page at the larger text size (the choice kept in the address, never a cookie).
+    "inquiry.core.text_size.TextSizeMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # After LocaleMiddleware (the page key holds the language); a cached page skips everything below.
     "inquiry.core.page_cache.PageCacheMiddleware",

@@ -4,6 +4,7 @@ from django.utils.encoding import iri_to_uri
 from django.utils.translation import get_language
 
 from .absolute import site_origin
+from .text_size import is_large, normal_size, same_size, switch_links
 
 NATIVE_NAMES = {"zh-hans": "简体中文", "en": "English"}
 
@@ -14,7 +15,8 @@ def site(request):
     query = request.META.get("QUERY_STRING", "")
     alternates = []
     for code, name in settings.LANGUAGES:
-        url = same_page_in(request.path, code)
+        # At the larger text size the other language stays at the larger size.
+        url = same_size(request, normal_size(same_page_in(page_path(request), code)))
         if query:
             url = f"{url}?{query}"
         alternates.append(
@@ -31,7 +33,13 @@ def site(request):
         "language_alternates": alternates,
         "html_lang": html_lang(current),
         **search_engine_links(request, current),
+        **switch_links(request),
     }
+
+
+def page_path(request):
+    """The page's path as the URL resolver reads it: without the larger-text segment (text_size.py)."""
+    return request.path_info if is_large(request) else request.path
 
 
 def same_page_in(path, code):
@@ -61,7 +69,8 @@ def search_engine_links(request, current, url=None):
     `url`, a path with an optional query string), in each language, and as x-default the address
     without a language prefix, which sends each visitor to their browser's language (the same
     x-default as in the sitemap)."""
-    url = as_path(request.path if url is None else url)
+    # One page for search engines: the larger-text address names the page at the usual size.
+    url = as_path(normal_size(page_path(request) if url is None else url))
     # This site's scheme and host (SITE_URL), then the path: build_absolute_uri(path) would read a path that starts
     # with "//" (the x-default of "/zh-hans//x" is "//x") as another host, or fail to parse it.
     origin = site_origin(request)
@@ -70,9 +79,10 @@ def search_engine_links(request, current, url=None):
         return origin + iri_to_uri(path)
 
     hreflang = [
-        {"tag": html_lang(code), "url": absolute(translate_url(url, code))} for code, _name in settings.LANGUAGES
+        {"tag": html_lang(code), "url": absolute(normal_size(translate_url(url, code)))}
+        for code, _name in settings.LANGUAGES
     ]
-    prefixed = translate_url(url, settings.LANGUAGE_CODE)
+    prefixed = normal_size(translate_url(url, settings.LANGUAGE_CODE))
     default = absolute(prefixed.replace(f"/{settings.LANGUAGE_CODE}/", "/", 1))
     return {
         "canonical_url": absolute(url),

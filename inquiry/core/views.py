@@ -13,8 +13,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from .context_processors import NATIVE_NAMES, html_lang, same_page_in
+from .context_processors import NATIVE_NAMES, html_lang, page_path, same_page_in
 from .faults import database_failed, is_database_unavailable
+from .text_size import normal_size, same_size, switch_links
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +100,7 @@ def error_page_context(request):
     alternates = []
     for code, _name in settings.LANGUAGES:
         try:
-            url = same_page_in(request.path, code)
+            url = same_size(request, normal_size(same_page_in(page_path(request), code)))
         except Exception:  # noqa: BLE001 - a broken URL configuration is one reason to be here
             url = f"/{code}/"
         alternates.append(
@@ -115,6 +116,7 @@ def error_page_context(request):
         "site_name": settings.SOCSEC_SITE_NAME,
         "html_lang": html_lang(current),
         "language_alternates": alternates,
+        **switch_links(request),
     }
 
 

@@ -2,6 +2,7 @@ from django.utils.translation import get_language
 from django.views.generic import TemplateView
 
 from inquiry.core.absolute import absolute_url
+from inquiry.core.text_size import normal_size
 from inquiry.editorial.preview import PreviewMixin
 
 from .models import Article
@@ -31,6 +32,7 @@ class ArticleDetailView(PreviewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         article = article_for_page(self.kwargs["slug"], include_drafts=self.can_preview(Article))
         self.preview = not article.is_public
-        url = absolute_url(self.request, article.get_absolute_url())
+        # The page's one address for search engines (without the larger-text segment).
+        url = absolute_url(self.request, normal_size(article.get_absolute_url()))
         structured = faq_page(article, url=url, language=get_language())
         return super().get_context_data(article=article, structured_data=structured, **kwargs)

@@ -144,7 +144,29 @@ def outcome_for_page(flow, slug):
     # Steps for every procedure in one query (the procedure's own citations are not shown here).
     prefetch_related_objects(procedures, "steps")
     outcome.ordered_procedures = procedures
+    outcome.first_visit = first_visit(procedures)
     return outcome
+
+
+@dataclass(frozen=True)
+class FirstVisit:
+    """The first place the holder must go, shown at the top of an outcome: a step with its number."""
+
+    procedure: object
+    step: object
+    number: int
+    before: tuple = ()  # the steps to do first (at home: gather the papers), shown by title
+
+
+def first_visit(procedures):
+    """The first step, in the first procedure that has steps, that says where to go (or that
+    procedure's first step if none does). No query: the steps are prefetched."""
+    for procedure in procedures:
+        steps = list(procedure.steps.all())
+        if steps:
+            number, step = next(((n, s) for n, s in enumerate(steps, 1) if s.where), (1, steps[0]))
+            return FirstVisit(procedure=procedure, step=step, number=number, before=tuple(steps[: number - 1]))
+    return None
 
 
 def shortest_answers(flows):

@@ -2,6 +2,7 @@ from django.utils.translation import get_language
 from django.views.generic import ListView, TemplateView
 
 from inquiry.core.absolute import absolute_url
+from inquiry.core.text_size import normal_size
 
 from .citations import citing_pages
 from .models import Law, Source
@@ -47,8 +48,8 @@ class LawArticleDetailView(TemplateView):
         previous, following = neighbours(article)
         structured = legislation(
             article,
-            url=absolute_url(self.request, article.get_absolute_url()),
-            law_url=absolute_url(self.request, article.law.get_absolute_url()),
+            url=absolute_url(self.request, normal_size(article.get_absolute_url())),
+            law_url=absolute_url(self.request, normal_size(article.law.get_absolute_url())),
             language=get_language(),
         )
         return super().get_context_data(

@@ -1,5 +1,7 @@
 from django.conf import settings
 
+from inquiry.core.absolute import site_origin
+
 from .context import current_region
 
 
@@ -13,7 +15,7 @@ def region(request):
     shown = current_region()
     if shown is None:
         return {"region": None}
-    origin = request.build_absolute_uri("/").removesuffix("/")
+    origin = site_origin(request)
     _empty, language, rest = request.path_info.split("/", 2)
     rest = rest.removeprefix(f"{shown.slug}/")
     context = {"region": shown, "x_default_url": f"{origin}/{rest}"}

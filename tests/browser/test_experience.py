@@ -183,15 +183,17 @@ def test_question_pages_have_a_slim_header_and_the_button_above_the_fold(site, b
             f"phone {language:7} {path.split('?')[0]:45} header {header['height']:5.1f} px, "
             f"{button} ends at {target_box['y'] + target_box['height']:6.1f} px of 740"
         )
-        assert header["height"] <= 80, f"the header is {header['height']} px high"
-        assert page.locator("header .site-nav, header .site-search").count() == 0
+        # Two rows of 44 px targets at most (the name and the language; the text size), no menu.
+        assert header["height"] <= 100, f"the header is {header['height']} px high"
+        assert page.locator("header .site-menu, header .site-nav, header .site-search").count() == 0
         assert page.locator("header .language-switcher").is_visible()
         main_heading = page.locator("main h1").bounding_box()
         target = page.locator(button).bounding_box()
         assert main_heading["y"] < PHONE["height"] / 3
         assert target["y"] + target["height"] <= PHONE["height"], f"{button} ends at {target['y'] + target['height']}"
-        # Other pages keep their navigation and search box.
+        # Other pages keep their navigation and search box, folded into the menu on a phone.
         page.goto(site.url(f"/{language}/faq/"))
+        page.click("header .site-menu > summary")
         assert page.locator("header .site-nav").is_visible() and page.locator("header .site-search").is_visible()
     finally:
         context.close()
@@ -224,11 +226,12 @@ def test_outcome_on_a_phone_starts_with_what_to_do_and_links_the_answers(site, b
         order = list(y.values())
         figure(f"outcome {language:7} " + ", ".join(f"{key} at {value:.0f} px" for key, value in y.items()))
         assert order == sorted(order), y
-        # What to do now (its first item), and the link to "your answers", are on the first screen.
-        first = page.locator(".guide-next li").first.bounding_box()
+        # What to do now (its first item) is on the first screen; its first step (where to go, what to
+        # bring: tests/browser/test_phone.py) comes next, then the link to "your answers", within 1.5 screens.
+        first = page.locator(".guide-next li > a").first.bounding_box()
         assert first["y"] + first["height"] <= PHONE["height"] * 0.75, y
         link = page.locator(".on-this-page a[href='#answers-heading']").bounding_box()
-        assert link["y"] + link["height"] <= PHONE["height"], y
+        assert link["y"] + link["height"] <= 1.5 * PHONE["height"], y
         # "Your answers" itself, with its change links, comes within 1.5 screens (it was 4,850 px down).
         assert y["#answers-heading"] < 1.5 * PHONE["height"], y
         assert page.locator(".guide-answers .guide-summary-action a").count() == 3
@@ -378,39 +381,7 @@ def test_legal_basis_folds_on_a_phone_and_shows_on_a_desktop(site, browser, lang
 ROOT_FONT_SIZE = "parseFloat(getComputedStyle(document.documentElement).fontSize)"
 
 
-def test_larger_text_switch_is_remembered_in_the_browser_without_a_cookie(site, browser):
-    context, page = new_page(browser, "phone", locale="en-GB")
-    try:
-        page.goto(site.url("/en/"))
-        normal = page.evaluate(ROOT_FONT_SIZE)
-        page.click(".text-size-larger")
-        assert page.evaluate(ROOT_FONT_SIZE) == pytest.approx(normal * 1.4)
-        assert page.evaluate("document.activeElement.className") == "text-size-normal"
-        # Another page is larger too, and no cookie was set: the cached page is the same for everyone.
-        with page.expect_response(lambda response: response.url.endswith("/en/faq/")) as answer:
-            page.goto(site.url("/en/faq/"))
-        assert "set-cookie" not in answer.value.headers
-        assert page.evaluate(ROOT_FONT_SIZE) == pytest.approx(normal * 1.4)
-        assert context.cookies() == []
-        page.click(".text-size-normal")
-        assert page.evaluate(ROOT_FONT_SIZE) == pytest.approx(normal)
-        page.reload()
-        assert page.evaluate(ROOT_FONT_SIZE) == pytest.approx(normal)
-    finally:
-        context.close()
-
-
-def test_larger_text_works_without_javascript(site, browser):
-    context, page = new_page(browser, "phone", javascript=False, locale="en-GB")
-    try:
-        page.goto(site.url("/en/faq/"))
-        normal = page.evaluate(ROOT_FONT_SIZE)
-        page.click(".text-size-larger")
-        assert page.evaluate(ROOT_FONT_SIZE) == pytest.approx(normal * 1.4)
-        page.click(".text-size-normal")
-        assert page.evaluate(ROOT_FONT_SIZE) == pytest.approx(normal)
-    finally:
-        context.close()
+# Larger text that stays on the next page (in the address): tests/browser/test_phone.py.
 
 
 @pytest.mark.parametrize("page_type", [p for p in PAGE_TYPES if not p.submit_empty_form], ids=lambda p: p.name)
@@ -453,7 +424,9 @@ DIAGRAM_TEXT = """selector => [...document.querySelectorAll(selector)].map(svg =
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize(("path", "selector"), [("/", "svg.two-accounts"), ("/card/", "svg.state-diagram")])
 def test_diagrams_text_is_at_least_14_px_on_a_phone(site, browser, language, path, selector):
-    context, page = new_page(browser, "phone")
+    # The state diagram is drawn from 576 px up (a phone gets the states as a list: test_phone.py), and
+    # is measured at its narrowest.
+    context, page = narrowest_page(browser, path)
     try:
         page.goto(site.url(f"/{language}{path}"))
         figures = page.evaluate(DIAGRAM_TEXT, selector)
@@ -464,6 +437,18 @@ def test_diagrams_text_is_at_least_14_px_on_a_phone(site, browser, language, pat
             assert drawn["outside"] == [], drawn
     finally:
         context.close()
+
+
+STATE_DIAGRAM_FROM = {"width": 576, "height": 900}
+
+
+def narrowest_page(browser, path):
+    """A phone for the home page's picture; the narrowest screen the card's state diagram is drawn on."""
+    if path != "/card/":
+        return new_page(browser, "phone")
+    context = browser.new_context(viewport=STATE_DIAGRAM_FROM)
+    context.set_default_timeout(15_000)
+    return context, context.new_page()
 
 
 EDGE_LABELS = """() => [...document.querySelectorAll('svg.state-diagram')].map(svg => {
@@ -486,8 +471,8 @@ def _apart(a, b):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_card_diagram_arrows_are_labelled_without_overlap_on_a_phone(site, browser, language):
-    context, page = new_page(browser, "phone")
+def test_card_diagram_arrows_are_labelled_without_overlap_at_its_narrowest(site, browser, language):
+    context, page = narrowest_page(browser, "/card/")
     try:
         page.goto(site.url(f"/{language}/card/"))
         diagrams = page.evaluate(EDGE_LABELS)
@@ -500,7 +485,7 @@ def test_card_diagram_arrows_are_labelled_without_overlap_on_a_phone(site, brows
             figure(
                 f"card diagram {language:7} {len(labels):2} arrow labels, smallest "
                 f"{min(label['size'] for label in labels):.1f} px, figure "
-                f"{frame['right'] - frame['left']:.0f} x {frame['bottom'] - frame['top']:.0f} px on a 360 px phone"
+                f"{frame['right'] - frame['left']:.0f} x {frame['bottom'] - frame['top']:.0f} px at 576 px"
             )
             for index, label in enumerate(labels):
                 assert label["size"] >= 14, label
