@@ -109,9 +109,11 @@ MIDDLEWARE = [
     "inquiry.core.middleware.PermissionsPolicyMiddleware",
     "inquiry.core.middleware.SiteCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
-    # After LocaleMiddleware (the page key holds the language); a cached page skips everything below.
+    # A cached page is answered here and skips everything below: inside the middleware above (so a hit
+    # carries every security header, and a made-up session cookie is still dropped), before the rest,
+    # which does not change a cached page. It works out the language as LocaleMiddleware will.
     "inquiry.core.page_cache.PageCacheMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "inquiry.core.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

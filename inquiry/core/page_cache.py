@@ -13,6 +13,14 @@ request is served the stored page of its address without them, and when there is
 but not stored (the page might show the junk), so junk cannot fill the cache. The host is part of the
 key only without SITE_URL (with it, no page shows the Host header).
 
+Where it sits (settings.MIDDLEWARE): after the middleware that adds headers to every response
+(security headers, Permissions-Policy, CSP) and the session middleware (which drops a session cookie
+that names no session, and says `Vary: Cookie`), and before everything else: LocaleMiddleware, the
+common, CSRF, auth, messages, history and lockout middleware, and the view. So a hit costs the cache
+lookups and the outer middleware only, and carries every security header a rendered page does; the
+request log line and metrics (outermost) see it like any other request. The language it keys on is the
+one LocaleMiddleware will choose (`request_language`): the URL's prefix.
+
 Served from the cache: anonymous GET and HEAD requests answered 200 by the site. Never cached:
 anyone with a session (staff, previews, signed-in users: a session cookie that names a session that
 exists), anyone with pending messages (a messages cookie the site signed), other statuses (errors,
@@ -34,11 +42,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
+from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.core import signing
 from django.core.cache import cache
 from django.db import DatabaseError
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
+from django.utils import translation
 from django.utils.cache import cc_delim_re, get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, urlencode
 
@@ -78,6 +88,9 @@ class PageCacheMiddleware:
         generation = current_generation()
         if generation is None:  # no usable cache: render every page
             return self.compressed(request, self.get_response(request))
+        # This runs before LocaleMiddleware: work out the language as it will (and activate it: the
+        # language prefix of the URL patterns resolves in the active language).
+        language = request.LANGUAGE_CODE = request_language(request)
         declared = declared_query(request)
         key = page_key(request, generation, declared)
         encoding = accepted_encoding(request)
@@ -88,6 +101,9 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if (
             request.method == "GET"
+            # The language the page was rendered in is the one in its key (a middleware that moved the
+            # language elsewhere in the address would otherwise have pages stored under the wrong one).
+            and getattr(request, "LANGUAGE_CODE", None) == language
             and not has_undeclared_query(request, declared)
             and self.response_is_cacheable(request, response)
         ):
@@ -231,6 +247,26 @@ def has_messages(request):
     except signing.BadSignature:
         return False
     return True
+
+
+def request_language(request):
+    """The language LocaleMiddleware will choose for this request (its own steps), activated.
+
+    With the site's i18n_patterns it is the language prefix of the path, so the path decides it; only
+    addresses outside those patterns fall back on the language cookie and Accept-Language, and the
+    page key holds whatever this returns.
+    """
+    urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
+    i18n_patterns_used, prefixed_default_language = is_language_prefix_patterns_used(urlconf)
+    language = translation.get_language_from_request(request, check_path=i18n_patterns_used)
+    if (
+        i18n_patterns_used
+        and not prefixed_default_language
+        and not translation.get_language_from_path(request.path_info)
+    ):
+        language = settings.LANGUAGE_CODE
+    translation.activate(language)
+    return translation.get_language()
 
 
 def declared_query(request):
