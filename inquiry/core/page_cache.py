@@ -177,8 +177,7 @@ class PageCacheMiddleware:
 
     def send_variant(self, response, stored):
         """The freshly rendered response, sent as the stored variant this client gets."""
-        if stored["body"] is not response.content:
-            response.content = stored["body"]
+        response.content = stored["body"]
         for name, value in stored["headers"]:
             response[name] = value
         response["Content-Length"] = str(len(stored["body"]))
