@@ -208,11 +208,14 @@ def carries_secret(request, response):
     """Whether the body may hold a secret, so it must not be compressed (BREACH; `compression.py`).
 
     A CSRF token was put in the page (Django flags the request when a template asks for one), the
-    response sets a cookie, the admin, or a visitor with a session (staff, signed-in users).
+    response sets a cookie (the session middleware, outside this one, sets it for a session written
+    to), the admin, or a visitor with a session (staff, signed-in users).
     """
+    session = getattr(request, "session", None)
     return bool(
         request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         or response.cookies
+        or (session is not None and session.modified)
         or request.path_info.startswith(settings.SOCSEC_ADMIN_PATH_PREFIX)
         or has_session(request)
     )

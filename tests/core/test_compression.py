@@ -162,3 +162,26 @@ def test_pages_of_a_signed_in_user_are_never_compressed(client, admin_user):
 )
 def test_accept_encoding_is_read_with_its_weights(header, expected):
     assert accepted_encoding(RequestFactory().get("/", HTTP_ACCEPT_ENCODING=header)) == expected
+
+
+def _through_the_page_cache(view):
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.http import HttpResponse
+
+    from inquiry.core.page_cache import PageCacheMiddleware
+
+    request = RequestFactory().get("/en/some-page/", HTTP_ACCEPT_ENCODING="gzip")
+    request.session = SessionStore()
+    return PageCacheMiddleware(lambda request: HttpResponse(view(request) * 50))(request)
+
+
+def test_a_page_that_writes_to_the_session_is_not_compressed():
+    def writes(request):
+        request.session["answers"] = "yes"
+        return "<p>your answers</p>"
+
+    def reads(request):
+        return f"<p>{request.session.get('answers', 'none')}</p>"
+
+    assert "Content-Encoding" not in _through_the_page_cache(writes)
+    assert _through_the_page_cache(reads)["Content-Encoding"] == "gzip"
