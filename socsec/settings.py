@@ -111,11 +111,14 @@ MIDDLEWARE = [
     "inquiry.core.middleware.PermissionsPolicyMiddleware",
     "inquiry.core.middleware.SiteCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    # /large-text/<lang>/… is the page at the larger text size (the choice kept in the address, never a cookie).
+    # /large-text/<lang>/… is the page at the larger text size (the choice kept in the address, never a cookie);
+    # before the page cache, which keys on the whole path and reads the language from the rest.
     "inquiry.core.text_size.TextSizeMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
-    # After LocaleMiddleware (the page key holds the language); a cached page skips everything below.
+    # A cached page is answered here and skips everything below: inside the middleware above (so a hit
+    # carries every security header, and a made-up session cookie is still dropped), before the rest,
+    # which does not change a cached page. It works out the language as LocaleMiddleware will.
     "inquiry.core.page_cache.PageCacheMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "inquiry.core.middleware.DatabaseUnavailableMiddleware",
     # The region in the address (/zh-hans/beijing/…), before anything resolves a URL; cached pages skip it.
     "inquiry.places.middleware.RegionMiddleware",

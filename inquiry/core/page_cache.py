@@ -13,6 +13,14 @@ request is served the stored page of its address without them, and when there is
 but not stored (the page might show the junk), so junk cannot fill the cache. The host is part of the
 key only without SITE_URL (with it, no page shows the Host header).
 
+Where it sits (settings.MIDDLEWARE): after the middleware that adds headers to every response
+(security headers, Permissions-Policy, CSP) and the session middleware (which drops a session cookie
+that names no session, and says `Vary: Cookie`), and before everything else: LocaleMiddleware, the
+common, CSRF, auth, messages, history and lockout middleware, and the view. So a hit costs the cache
+lookups and the outer middleware only, and carries every security header a rendered page does; the
+request log line and metrics (outermost) see it like any other request. The language it keys on is the
+one LocaleMiddleware will choose (`request_language`): the URL's prefix.
+
 Served from the cache: anonymous GET and HEAD requests answered 200 by the site. Never cached:
 anyone with a session (staff, previews, signed-in users: a session cookie that names a session that
 exists), anyone with pending messages (a messages cookie the site signed), other statuses (errors,
@@ -20,6 +28,11 @@ redirects, forms with errors), responses that set cookies, responses marked `Cac
 or `no-store`, streaming responses, and responses whose content depends on more than the URL and
 language (a `Vary` on anything else, or a view that wrote to the session). A made-up session or
 messages cookie is treated as no cookie.
+
+Compression (`compression.py`). A page is stored once per encoding: plain, gzip and (with the `brotli`
+package) brotli, each under its own key with its own ETag, so a hit sends the stored bytes the client
+accepts and compresses nothing. Every compressible response carries `Vary: Accept-Encoding`. What is
+not stored is compressed on the way out, unless it may carry a secret (`carries_secret`: BREACH).
 """
 
 import hashlib
@@ -29,14 +42,25 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
+from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.core import signing
 from django.core.cache import cache
 from django.db import DatabaseError
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
+from django.utils import translation
 from django.utils.cache import cc_delim_re, get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, urlencode
 
+from .compression import (
+    ENCODINGS,
+    IDENTITY,
+    accepted_encoding,
+    compress,
+    compress_response,
+    is_compressible,
+    worth_compressing,
+)
 from .generation import current_generation
 
 logger = logging.getLogger(__name__)
@@ -44,7 +68,7 @@ logger = logging.getLogger(__name__)
 CACHE_HEADER = "X-Page-Cache"
 # Headers produced inside the cached part of the stack that a replayed page must carry again.
 STORED_HEADERS = ("Content-Type", "Content-Language", "Vary", "X-Frame-Options", "Link")
-SAFE_VARY = {"accept-language", "cookie"}
+SAFE_VARY = {"accept-language", "accept-encoding", "cookie"}
 # Django's messages cookie (CookieStorage) and the salt it is signed with.
 MESSAGES_COOKIE = "messages"
 MESSAGES_SALT = "django.contrib.messages"
@@ -59,28 +83,43 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         if not settings.SOCSEC_PAGE_CACHE or not self.request_is_cacheable(request):
-            return self.get_response(request)
+            return self.compressed(request, self.get_response(request))
 
         generation = current_generation()
         if generation is None:  # no usable cache: render every page
-            return self.get_response(request)
+            return self.compressed(request, self.get_response(request))
+        # This runs before LocaleMiddleware: work out the language as it will (and activate it: the
+        # language prefix of the URL patterns resolves in the active language).
+        language = request.LANGUAGE_CODE = request_language(request)
         declared = declared_query(request)
         key = page_key(request, generation, declared)
-        stored = cache.get(key)
+        encoding = accepted_encoding(request)
+        stored = cache.get(variant_key(key, encoding))
         if stored is not None:
             return self.replay(request, stored)
 
         response = self.get_response(request)
-        if request.method == "GET" and self.response_is_cacheable(request, response):
+        if (
+            request.method == "GET"
+            # The language the page was rendered in is the one in its key (a middleware that moved the
+            # language elsewhere in the address would otherwise have pages stored under the wrong one).
+            and getattr(request, "LANGUAGE_CODE", None) == language
+            and self.response_is_cacheable(request, response)
+        ):
             if has_undeclared_query(request, declared):
                 # Looked up and rendered, but not stored: the page might show the junk in its address.
                 response[CACHE_HEADER] = "miss"
-                return response
-            stored = self.store(key, response, generation)
+                return self.compressed(request, response)
+            stored = self.store(key, response, generation)[encoding]
+            self.send_variant(response, stored)
             return get_conditional_response(
                 request, etag=stored["etag"], last_modified=stored["last_modified"], response=response
             )
-        return response
+        return self.compressed(request, response)
+
+    @staticmethod
+    def compressed(request, response):
+        return compress_response(request, response, carries_secret(request, response))
 
     @staticmethod
     def request_is_cacheable(request):
@@ -98,6 +137,8 @@ class PageCacheMiddleware:
         }
         if cache_control & {"private", "no-store"}:
             return False
+        if carries_secret(request, response):  # a CSRF token in the page: never stored, never compressed
+            return False
         vary = {part.strip().lower() for part in cc_delim_re.split(response.get("Vary", "")) if part.strip()}
         if vary - SAFE_VARY:
             return False
@@ -111,22 +152,45 @@ class PageCacheMiddleware:
         return not (user is not None and user.is_authenticated)
 
     def store(self, key, response, generation):
-        body = response.content
-        stored = {
-            "body": body,
-            "headers": [(name, response[name]) for name in STORED_HEADERS if response.has_header(name)],
-            "etag": f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"',
-            "last_modified": int(generation["changed"]),
-        }
-        cache.set(key, stored, timeout=settings.SOCSEC_PAGE_CACHE_SECONDS)
-        self.add_validators(response, stored)
+        """Store the page once per encoding (plain, gzip, brotli), so no hit compresses anything."""
+        plain = response.content
+        compressible = is_compressible(response)
+        if compressible:
+            patch_vary_headers(response, ("Accept-Encoding",))
+        headers = [(name, response[name]) for name in STORED_HEADERS if response.has_header(name)]
+        digest = hashlib.blake2b(plain, digest_size=16).hexdigest()
+        last_modified = int(generation["changed"])
+        variants = {}
+        for encoding in (IDENTITY, *ENCODINGS):
+            if encoding != IDENTITY and compressible and worth_compressing(plain):
+                body = compress(plain, encoding)
+                # Each representation its own strong validator: a 304 must name the bytes the client holds.
+                variant = {"body": body, "headers": [*headers, ("Content-Encoding", encoding)]}
+                variant["etag"] = f'"{digest}-{encoding}"'
+            else:
+                variant = {"body": plain, "headers": headers, "etag": f'"{digest}"'}
+            variant["last_modified"] = last_modified
+            variants[encoding] = variant
+        cache.set_many(
+            {variant_key(key, encoding): variant for encoding, variant in variants.items()},
+            timeout=settings.SOCSEC_PAGE_CACHE_SECONDS,
+        )
         response[CACHE_HEADER] = "miss"
-        return stored
+        return variants
+
+    def send_variant(self, response, stored):
+        """The freshly rendered response, sent as the stored variant this client gets."""
+        response.content = stored["body"]
+        for name, value in stored["headers"]:
+            response[name] = value
+        response["Content-Length"] = str(len(stored["body"]))
+        self.add_validators(response, stored)
 
     def replay(self, request, stored):
         response = HttpResponse(stored["body"])
         for name, value in stored["headers"]:
             response[name] = value
+        response["Content-Length"] = str(len(stored["body"]))
         self.add_validators(response, stored)
         response[CACHE_HEADER] = "hit"
         return get_conditional_response(
@@ -141,6 +205,23 @@ class PageCacheMiddleware:
         # edit is seen at once; Vary: Cookie keeps a shared proxy from serving it to a signed-in editor.
         response["Cache-Control"] = "no-cache"
         patch_vary_headers(response, ("Cookie",))
+
+
+def carries_secret(request, response):
+    """Whether the body may hold a secret, so it must not be compressed (BREACH; `compression.py`).
+
+    A CSRF token was put in the page (Django flags the request when a template asks for one), the
+    response sets a cookie (the session middleware, outside this one, sets it for a session written
+    to), the admin, or a visitor with a session (staff, signed-in users).
+    """
+    session = getattr(request, "session", None)
+    return bool(
+        request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        or response.cookies
+        or (session is not None and session.modified)
+        or request.path_info.startswith(settings.SOCSEC_ADMIN_PATH_PREFIX)
+        or has_session(request)
+    )
 
 
 def has_session(request):
@@ -173,6 +254,26 @@ def has_messages(request):
     return True
 
 
+def request_language(request):
+    """The language LocaleMiddleware will choose for this request (its own steps), activated.
+
+    With the site's i18n_patterns it is the language prefix of the path, so the path decides it; only
+    addresses outside those patterns fall back on the language cookie and Accept-Language, and the
+    page key holds whatever this returns.
+    """
+    urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
+    i18n_patterns_used, prefixed_default_language = is_language_prefix_patterns_used(urlconf)
+    language = translation.get_language_from_request(request, check_path=i18n_patterns_used)
+    if (
+        i18n_patterns_used
+        and not prefixed_default_language
+        and not translation.get_language_from_path(request.path_info)
+    ):
+        language = settings.LANGUAGE_CODE
+    translation.activate(language)
+    return translation.get_language()
+
+
 def declared_query(request):
     """The query parameters the view of this path declares (`page_cache_query`), or ALL_QUERY."""
     try:
@@ -200,6 +301,10 @@ def page_key(request, generation, declared=()):
     digest = hashlib.sha256(url.encode("utf-8", "surrogateescape")).hexdigest()[:40]
     language = getattr(request, "LANGUAGE_CODE", "") or ""
     return f"page:{release()}:{generation['id']}:{language}:{digest}"
+
+
+def variant_key(key, encoding):
+    return f"{key}:{encoding}"
 
 
 @lru_cache(maxsize=1)
