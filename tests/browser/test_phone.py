@@ -244,11 +244,8 @@ def test_outcome_prints_on_at_most_two_a4_pages_with_no_heading_left_at_a_page_f
     pages = [squeeze(sheet.extract_text()) for sheet in PdfReader(io.BytesIO(pdf)).pages]
     figure(f"print {language:7} {path.split('/')[4]:22} {len(pages)} A4 pages")
     assert headings
-    # The longest outcome's English checklist still takes three pages (its steps and sources are the
-    # most); every other prints on two at most. Known and reported (issue 23): shorten its text or print
-    # fewer details to bring it to two.
-    if (path, language) != (OUTCOMES[1], "en"):
-        assert len(pages) <= 2
+    # The longest outcome's English checklist included (its steps and sources are the most).
+    assert len(pages) <= 2
     for number, text in enumerate(pages[:-1], 1):
         stranded = [heading for heading in headings if text.endswith(heading)]
         assert stranded == [], f"page {number} ends with the heading {stranded}"
