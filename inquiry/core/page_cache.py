@@ -296,7 +296,9 @@ def page_key(request, generation, declared=()):
         query = request.META.get("QUERY_STRING", "")
     else:
         query = urlencode([(name, value) for name in declared for value in request.GET.getlist(name)])
-    origin = "" if settings.SITE_URL else f"{request.scheme}://{request.get_host()}"
+    # get_host() also refuses a host that is not allowed (the 400 page), stored page or not.
+    host = request.get_host()
+    origin = "" if settings.SITE_URL else f"{request.scheme}://{host}"
     url = f"{origin}{request.path}?{query}"
     digest = hashlib.sha256(url.encode("utf-8", "surrogateescape")).hexdigest()[:40]
     language = getattr(request, "LANGUAGE_CODE", "") or ""

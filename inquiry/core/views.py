@@ -140,7 +140,12 @@ def service_unavailable(request):
     """503 in the site's look, with Retry-After. Renders without the database."""
     database_failed.send(sender="page")
     try:
-        content = loader.render_to_string("503.html", {"retry_after_minutes": 1}, request=request)
+        content = loader.render_to_string(
+            # `without_database`: parts of the page that would read the database (the region chooser) stay out.
+            "503.html",
+            {"retry_after_minutes": 1, "without_database": True},
+            request=request,
+        )
     except Exception:  # noqa: BLE001 - the page must come out even if the site's templates cannot render
         logger.exception("503 page failed to render; sending the plain one")
         content = plain_error_page(_("The service is temporarily unavailable"), _("Please try again in a minute."))

@@ -19,9 +19,17 @@ STRICT_CSP = (
 )
 
 
+def open_site_menu(page):
+    """On a phone the navigation and the search box are folded into the menu (a <details>): open it."""
+    summary = page.locator("details.site-menu > summary")
+    if summary.count() and summary.is_visible() and not page.locator("details.site-menu").evaluate("el => el.open"):
+        summary.click()
+
+
 @pytest.mark.parametrize(("language", "query"), [("zh-hans", "激活"), ("en", "activation")])
 def test_search_from_the_header_box(site, page, language, query):
     page.goto(site.url(f"/{language}/faq/"))
+    open_site_menu(page)
     box = page.get_by_role("search").get_by_role("searchbox")
     box.fill(query)
     box.press("Enter")
@@ -37,6 +45,7 @@ def test_search_from_the_header_box(site, page, language, query):
 
 def test_header_search_box_has_an_accessible_name(site, page):
     page.goto(site.url("/zh-hans/"))
+    open_site_menu(page)
     box = page.get_by_role("search").get_by_role("searchbox")
     assert box.evaluate("el => el.labels.length") == 1
     assert box.is_visible()

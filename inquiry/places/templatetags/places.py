@@ -20,8 +20,8 @@ def region_chooser(context):
     """The "Your city" GET form. On a regional page the regions came with the region (no query); on a
     national page one query lists them."""
     request = context.get("request")
-    if request is None:
-        # The error pages render without a request and must not need the database: no chooser there.
+    if request is None or context.get("without_database"):
+        # The error pages (the 503 page when the database is down) must not need the database: no chooser.
         return {"choices": None}
     region = current_region()
     choices = region.choices if region is not None else region_choices()
