@@ -11,6 +11,7 @@ Beijing and of the national site are cached apart. That is the one place this ap
 """
 
 import functools
+import re
 
 from django.conf import settings
 from django.urls import URLResolver, get_resolver, resolvers
@@ -54,12 +55,17 @@ def site_segments(urlconf=None):
     return frozenset(segments - {""})
 
 
+# What a region's slug can be (a SlugField of pinyin): anything else in that place is no region.
+REGION_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,40}")
+
+
 def region_segment(path, urlconf=None):
     """The region slug a path names after its language prefix, or None (a national address)."""
     parts = path.split("/", 3)  # "", language, segment[, rest]: "/zh-hans/beijing" too, for APPEND_SLASH
     if len(parts) < 3 or parts[1] not in {code for code, _name in settings.LANGUAGES}:
         return None
     segment = parts[2]
-    if not segment or segment in site_segments(urlconf):
+    if not segment or segment in site_segments(urlconf) or not REGION_SLUG.fullmatch(segment):
+        # Not a region's slug at all (a NUL, punctuation, a long run): never looked up, a national 404.
         return None
     return segment

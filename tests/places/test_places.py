@@ -1,5 +1,7 @@
 """Local values: the region in the address, the values on regional pages, the chooser, bad input."""
 
+from urllib.parse import unquote
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -85,6 +87,18 @@ def test_regional_pages_set_no_cookie_and_are_cached(client):
 def test_an_unknown_region_is_a_404(client, url):
     world()
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("segment", ["%00x", "%5b%5d", "a%C3b", "x" * 41, "bei.jing"])
+def test_a_segment_that_cannot_be_a_region_is_never_looked_up(client, segment):
+    # PostgreSQL refuses a NUL in a query (a 500 once, from the fuzz test): such a segment is no region.
+    world()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/en/{segment}/")
+    assert response.status_code == 404
+    # (The 404 page's chooser lists the regions: that query names no segment.)
+    assert not any(unquote(segment) in query["sql"] for query in queries)
 
 
 @pytest.mark.django_db
