@@ -136,14 +136,20 @@ def two_editors_open(article):
     return alice, bob, url, form_data(alice.get(url)), form_data(bob.get(url))
 
 
+def both_change(article, field, alice_text, bob_text):
+    """Alice and Bob open `article`; Alice saves her text of `field`, then Bob his: (bob, url, the conflict
+    page Bob gets back)."""
+    alice, bob, url, alice_form, bob_form = two_editors_open(article)
+    alice_form[field] = alice_text
+    assert alice.post(url, alice_form).status_code == 302
+    bob_form[field] = bob_text
+    return bob, url, bob.post(url, bob_form)
+
+
 @pytest.mark.django_db
 def test_a_field_both_editors_changed_is_marked_to_merge():
     article = Article.objects.get(slug=SEED)
-    alice, bob, url, alice_form, bob_form = two_editors_open(article)
-    alice_form["title_en"] = "Alice's title?"
-    assert alice.post(url, alice_form).status_code == 302
-    bob_form["title_en"] = "Bob's title?"
-    refused = bob.post(url, bob_form)
+    _bob, _url, refused = both_change(article, "title_en", "Alice's title?", "Bob's title?")
     assert refused.status_code == 200
     assert "Changed by you and by the other editor" in errors_of(refused)
     assert form_data(refused)["title_en"] == "Bob's title?"
@@ -205,11 +211,8 @@ def test_a_second_click_after_the_conflict_page_overwrites_nothing():
 @pytest.mark.django_db
 def test_keeping_their_text_puts_it_back_whatever_the_field_holds():
     article = Article.objects.get(slug=SEED)
-    alice, bob, url, alice_form, bob_form = two_editors_open(article)
-    alice_form["short_answer_en"] = "Alice's short answer."
-    assert alice.post(url, alice_form).status_code == 302
-    bob_form["short_answer_en"] = "Bob's short answer."
-    data = form_data(bob.post(url, bob_form))
+    bob, url, refused = both_change(article, "short_answer_en", "Alice's short answer.", "Bob's short answer.")
+    data = form_data(refused)
     data["merge__short_answer_en"] = "theirs"
     saved = bob.post(url, data)
     assert saved.status_code == 302, errors_of(saved)
@@ -221,11 +224,8 @@ def test_keeping_their_text_puts_it_back_whatever_the_field_holds():
 def test_a_third_save_while_merging_asks_again():
     """Carol saves while Bob is deciding: Bob's decisions were about Alice's version, so he is asked again."""
     article = Article.objects.get(slug=SEED)
-    alice, bob, url, alice_form, bob_form = two_editors_open(article)
-    alice_form["title_en"] = "Alice's title?"
-    assert alice.post(url, alice_form).status_code == 302
-    bob_form["title_en"] = "Bob's title?"
-    data = form_data(bob.post(url, bob_form))
+    bob, url, refused = both_change(article, "title_en", "Alice's title?", "Bob's title?")
+    data = form_data(refused)
 
     article.refresh_from_db()
     article.body_en = "Carol's body."
@@ -249,11 +249,8 @@ def test_a_third_save_while_merging_asks_again():
 @pytest.mark.django_db
 def test_an_altered_merge_record_saves_nothing():
     article = Article.objects.get(slug=SEED)
-    alice, bob, url, alice_form, bob_form = two_editors_open(article)
-    alice_form["title_en"] = "Alice's title?"
-    assert alice.post(url, alice_form).status_code == 302
-    bob_form["title_en"] = "Bob's title?"
-    data = form_data(bob.post(url, bob_form))
+    bob, url, refused = both_change(article, "title_en", "Alice's title?", "Bob's title?")
+    data = form_data(refused)
     data["merge_fields"] = "not-a-token"
     response = bob.post(url, data)
     assert response.status_code == 200
