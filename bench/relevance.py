@@ -34,10 +34,13 @@ sys.path.insert(0, str(REPO))
 
 QUESTIONS = Path(__file__).with_name("relevance_questions.yaml")
 INVENTORY = Path(__file__).with_name("inventory")
-PARTS = {  # name → (file, target share in the top 3)
+PARTS = {  # name → (file or files, target share in the top 3)
     "shown": (QUESTIONS, 0.90),
     "tuning": (INVENTORY / "tuning.yaml", 0.90),
     "held-out": (INVENTORY / "heldout.yaml", 0.85),
+    # A later round of questions (inventory/round2/<name>-questions.yaml, split by split.py the same way).
+    "round2-tuning": (sorted((INVENTORY / "round2").glob("*-tuning.yaml")), 0.90),
+    "round2-held-out": (sorted((INVENTORY / "round2").glob("*-heldout.yaml")), 0.85),
 }
 TOP = 3
 TARGET = PARTS["shown"][1]  # the shown questions, asserted by tests/search/test_relevance.py
@@ -92,7 +95,14 @@ class Outcome:
 
 
 def load_questions(path=QUESTIONS):
+    """The questions of one file, or of several (a part made of several files)."""
+    if isinstance(path, list):
+        return [item for one in path for item in load_questions(one)]
     return yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
+
+
+def _present(path):
+    return all(one.exists() for one in path) and bool(path) if isinstance(path, list) else path.exists()
 
 
 def evaluate(questions, names):
@@ -136,7 +146,7 @@ def run(args):
     if args.questions:
         parts = {args.questions.stem: (args.questions, 0.90)}
     else:
-        parts = {name: PARTS[name] for name in (args.part or PARTS) if PARTS[name][0].exists()}
+        parts = {name: PARTS[name] for name in (args.part or PARTS) if _present(PARTS[name][0])}
     failed = False
     for name, (path, target) in parts.items():
         questions = load_questions(path)

@@ -1,6 +1,8 @@
 """Split the question inventory into the part answers are written and tuned against, and a held-out third.
 
     .venv/bin/python bench/inventory/split.py      # writes tuning.yaml and heldout.yaml beside it
+    .venv/bin/python bench/inventory/split.py round2/a-questions.yaml   # a later round's inventory:
+                                                   # writes round2/a-tuning.yaml and round2/a-heldout.yaml
 
 Run once, before any answer for the inventory was written (issue 19), and committed with its output:
 a random third of each cluster (seeded, so the split can be checked) becomes the held-out part that
@@ -17,7 +19,6 @@ import yaml
 
 HERE = Path(__file__).resolve().parent
 SEED = 19  # the issue that asked for the split
-PARTS = {"tuning": HERE / "tuning.yaml", "heldout": HERE / "heldout.yaml"}
 
 
 def split(questions, seed=SEED):
@@ -36,12 +37,23 @@ def split(questions, seed=SEED):
     )
 
 
-def main():
-    for path in PARTS.values():
+def parts_for(questions_file):
+    """The tuning and held-out files of an inventory: tuning.yaml and heldout.yaml beside questions.yaml,
+    <name>-tuning.yaml and <name>-heldout.yaml beside a later round's <name>-questions.yaml."""
+    if questions_file.name == "questions.yaml":
+        return {name: questions_file.with_name(f"{name}.yaml") for name in ("tuning", "heldout")}
+    stem = questions_file.name.removesuffix("questions.yaml")
+    return {name: questions_file.with_name(f"{stem}{name}.yaml") for name in ("tuning", "heldout")}
+
+
+def main(argv=sys.argv[1:]):
+    questions_file = (HERE / argv[0]).resolve() if argv else HERE / "questions.yaml"
+    parts = parts_for(questions_file)
+    for path in parts.values():
         if path.exists() and any(item.get("answers") for item in yaml.safe_load(path.read_text())["questions"]):
             print(f"{path.name} already has answers: not overwritten")
             return 1
-    questions = yaml.safe_load((HERE / "questions.yaml").read_text(encoding="utf-8"))["questions"]
+    questions = yaml.safe_load(questions_file.read_text(encoding="utf-8"))["questions"]
     tuning, heldout = split(questions)
     notes = {
         "tuning": "# The tuning part of the question inventory (two thirds, split by split.py before any answer was\n"
@@ -55,8 +67,8 @@ def main():
     for name, items in (("tuning", tuning), ("heldout", heldout)):
         rows = [{**{k: item[k] for k in ("id", "q", "lang", "cluster", "seen")}, "answers": []} for item in items]
         text = yaml.safe_dump({"questions": rows}, allow_unicode=True, sort_keys=False, width=200)
-        PARTS[name].write_text(notes[name] + text, encoding="utf-8")
-        print(f"{name}: {len(rows)} questions → {PARTS[name].name}")
+        parts[name].write_text(notes[name] + text, encoding="utf-8")
+        print(f"{name}: {len(rows)} questions → {parts[name].name}")
     return 0
 
 
