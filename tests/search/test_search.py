@@ -41,13 +41,19 @@ def all_result_urls(query, language):
 
 def pages_containing(text, language):
     """The URLs of public pages whose text (as a visitor reads it) contains `text`: a plain scan of
-    the content, independent of the index."""
+    the content, independent of the index. An English word counts as a whole word (pension is not in
+    "suspension"); Chinese text anywhere."""
     found = set()
     now = timezone.now()
+    pattern = re.compile(rf"(?<![a-z]){re.escape(text)}" if text.isascii() else re.escape(text), re.IGNORECASE)
     for provider in all_providers():
         for obj in provider.queryset():
             for page in provider.pages(obj):
-                if page.language == language and page.visible_from <= now and text in f"{page.title}\n{page.body}":
+                if (
+                    page.language == language
+                    and page.visible_from <= now
+                    and pattern.search(f"{page.title}\n{page.body}")
+                ):
                     found.add(page.url)
     return found
 
