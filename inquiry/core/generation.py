@@ -3,11 +3,11 @@
 It lives in the "state" cache alias (`state_cache()`: in production a Redis that never evicts), not
 beside the pages: an evicted generation would start a new one on every server at once.
 
-Cached pages are keyed by it (see `page_cache.py`), so bumping it retires every cached page at once, on
-every server that shares the cache (Redis in production). Nothing is deleted; old pages simply stop
-being looked up and expire.
+A stored page names the generation it was rendered in (see `page_cache.py`), so bumping it retires
+every cached page at once, on every server that shares the cache (Redis in production). Nothing is
+deleted; old pages are rendered again by their next visitor, or expire.
 
-What bumps it: every save, delete and many-to-many change of a model subclassing `EditableContent`
+What changes it: every save, delete and many-to-many change of a model subclassing `EditableContent`
 (and of its many-to-many through models), plus models an app registers with `track_content_model()`.
 Models that do not change what a public page shows (feedback, history records, sessions, users) are
 not tracked. Writes that send no signals (`bulk_create`, `QuerySet.update()`) must call
@@ -62,6 +62,16 @@ content_change = Signal()
 
 
 def current_generation():
+    """The content generation, for what is built from all content and kept (the search's thesaurus
+    and word counts, per process): a dict like `_stored_generation()`'s, whose `id` also changes with
+    every precise change (`page_tags.SEQ_KEY`). None when the cache cannot be used."""
+    entry, seq = current_state()
+    if entry is None or not seq:
+        return entry
+    return {**entry, "id": f"{entry['id']}.{seq}"}
+
+
+def _stored_generation():
     """The current generation, created if the cache has none; None when the cache cannot be used.
 
     Returns a dict: `id` (changes on every bump), `changed` (epoch seconds of the last change, the
@@ -85,11 +95,11 @@ def current_generation():
 
 def current_state():
     """(generation, sequence of precise changes) in one read of the state cache; (None, None) when the
-    cache cannot be used. The page cache's lookup: `current_generation()` and `page_tags.SEQ_KEY`."""
+    cache cannot be used. The page cache's lookup: `_stored_generation()` and `page_tags.SEQ_KEY`."""
     found = state_cache().get_many([GENERATION_KEY, page_tags.SEQ_KEY])
     entry = found.get(GENERATION_KEY)
     if entry is None:
-        entry = current_generation()  # a cold cache (or an unreachable one)
+        entry = _stored_generation()  # a cold cache (or an unreachable one)
     elif entry.get("until") is not None and time.time() >= entry["until"]:
         entry = bump_generation()
     return entry, found.get(page_tags.SEQ_KEY)
