@@ -270,6 +270,8 @@ SOCSEC_PRECISE_CHANGES = env_bool("SOCSEC_PRECISE_CHANGES", default=True)
 # default with REDIS_URL), "thread" (in the process that saved; the default without), "sync", "off".
 SOCSEC_RERENDER = os.environ.get("SOCSEC_RERENDER", "")
 SOCSEC_RERENDER_QUEUE = f"{_CACHE_KEY_PREFIX}-pages"
+# The queue is watched with `manage.py rqstats`; the admin shows no link to django-rq's pages (not routed).
+RQ_SHOW_ADMIN_LINK = False
 if REDIS_URL:
     # In the Redis that never evicts (a queued job must not be evicted like a page).
     RQ_QUEUES = {SOCSEC_RERENDER_QUEUE: {"URL": REDIS_STATE_URL, "DEFAULT_TIMEOUT": 600}}
