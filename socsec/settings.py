@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "inquiry.operations",
     # The front door (home page, robots.txt): above the content apps, imported by nothing but the URLs.
     "inquiry.site",
+    # The queue of the background re-render of pages an edit retired (inquiry/core/rerender.py).
+    "django_rq",
     # Django's own form templates, found by the renderer below after ours.
     "django.forms",
 ]
@@ -252,6 +254,27 @@ STATE_CACHE = "state"
 # Whole-page cache for anonymous visitors (inquiry/core/page_cache.py).
 SOCSEC_PAGE_CACHE = env_bool("SOCSEC_PAGE_CACHE", default=True)
 SOCSEC_PAGE_CACHE_SECONDS = int(os.environ.get("SOCSEC_PAGE_CACHE_SECONDS", str(60 * 60 * 24)))
+# An edit retires only the stored pages that show what it changed, unless it may change which rows a
+# page lists (inquiry/core/generation.py). Rows of these models are read without loading them as
+# objects, or show on every page: any change of them retires every page.
+SOCSEC_SITE_WIDE_MODELS = [
+    "places.Region",
+    "places.LocalValue",
+    "law.Source",
+    "search.SynonymGroup",
+    "search.Recommendation",
+]
+# Off (0): every edit retires every page, as before the precise changes (for the comparison in bench/edits.py).
+SOCSEC_PRECISE_CHANGES = env_bool("SOCSEC_PRECISE_CHANGES", default=True)
+# Where the retired pages are rendered again (inquiry/core/rerender.py): "rq" (a django-rq worker; the
+# default with REDIS_URL), "thread" (in the process that saved; the default without), "sync", "off".
+SOCSEC_RERENDER = os.environ.get("SOCSEC_RERENDER", "")
+SOCSEC_RERENDER_QUEUE = f"{_CACHE_KEY_PREFIX}-pages"
+# The queue is watched with `manage.py rqstats`; the admin shows no link to django-rq's pages (not routed).
+RQ_SHOW_ADMIN_LINK = False
+if REDIS_URL:
+    # In the Redis that never evicts (a queued job must not be evicted like a page).
+    RQ_QUEUES = {SOCSEC_RERENDER_QUEUE: {"URL": REDIS_STATE_URL, "DEFAULT_TIMEOUT": 600}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -53,6 +53,13 @@ def _fresh_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _rerender_in_the_test(settings):
+    """Pages an edit retired are rendered again at once, in the test's own thread and transaction (a
+    thread of its own would not see the test's uncommitted rows); tests of the background set their own."""
+    settings.SOCSEC_RERENDER = "sync"
+
+
 @pytest.fixture
 def no_page_cache(settings):
     """Turn the whole-page cache off, for tests that measure what rendering a page costs."""

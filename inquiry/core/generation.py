@@ -3,15 +3,24 @@
 It lives in the "state" cache alias (`state_cache()`: in production a Redis that never evicts), not
 beside the pages: an evicted generation would start a new one on every server at once.
 
-Cached pages are keyed by it (see `page_cache.py`), so bumping it retires every cached page at once, on
-every server that shares the cache (Redis in production). Nothing is deleted; old pages simply stop
-being looked up and expire.
+A stored page names the generation it was rendered in (see `page_cache.py`), so bumping it retires
+every cached page at once, on every server that shares the cache (Redis in production). Nothing is
+deleted; old pages are rendered again by their next visitor, or expire.
 
-What bumps it: every save, delete and many-to-many change of a model subclassing `EditableContent`
+What changes it: every save, delete and many-to-many change of a model subclassing `EditableContent`
 (and of its many-to-many through models), plus models an app registers with `track_content_model()`.
 Models that do not change what a public page shows (feedback, history records, sessions, users) are
 not tracked. Writes that send no signals (`bulk_create`, `QuerySet.update()`) must call
 `content_changed()` themselves.
+
+Not every change bumps it. A *precise* change (an existing row's text edited, a draft added) retires
+only the stored pages that showed the rows it wrote (`page_tags.py`), plus the search pages, and has
+those pages rendered again in the background (`rerender.py`). A change is precise unless it may change
+which rows a page lists or finds: a row added (other than a draft) or deleted, a many-to-many change,
+a changed relation, slug, unique or ordering field, status or publish date, any row of a model in
+settings.SOCSEC_SITE_WIDE_MODELS (read without loading rows: regions, local values, synonyms), a
+`one_change(site_wide=True)` (load_content, a restore) or a `content_changed()` call. Those bump the
+generation, as before.
 
 The generation also knows the next time a scheduled item becomes public (the earliest future
 `published_at` of any tracked model): once that moment passes, the first request bumps it, so a page
@@ -26,12 +35,14 @@ import uuid
 from contextlib import contextmanager
 
 from django.apps import apps
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, transaction
 from django.db.models import Min
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import Signal
 from django.utils import timezone
 
+from . import page_tags
 from .cache import state_cache
 
 logger = logging.getLogger(__name__)
@@ -51,6 +62,16 @@ content_change = Signal()
 
 
 def current_generation():
+    """The content generation, for what is built from all content and kept (the search's thesaurus
+    and word counts, per process): a dict like `_stored_generation()`'s, whose `id` also changes with
+    every precise change (`page_tags.SEQ_KEY`). None when the cache cannot be used."""
+    entry, seq = current_state()
+    if entry is None or not seq:
+        return entry
+    return {**entry, "id": f"{entry['id']}.{seq}"}
+
+
+def _stored_generation():
     """The current generation, created if the cache has none; None when the cache cannot be used.
 
     Returns a dict: `id` (changes on every bump), `changed` (epoch seconds of the last change, the
@@ -72,6 +93,18 @@ def current_generation():
     return entry
 
 
+def current_state():
+    """(generation, sequence of precise changes) in one read of the state cache; (None, None) when the
+    cache cannot be used. The page cache's lookup: `_stored_generation()` and `page_tags.SEQ_KEY`."""
+    found = state_cache().get_many([GENERATION_KEY, page_tags.SEQ_KEY])
+    entry = found.get(GENERATION_KEY)
+    if entry is None:
+        entry = _stored_generation()  # a cold cache (or an unreachable one)
+    elif entry.get("until") is not None and time.time() >= entry["until"]:
+        entry = bump_generation()
+    return entry, found.get(page_tags.SEQ_KEY)
+
+
 def bump_generation():
     """Start a new generation now (every cached page is retired) and return it."""
     entry = _new_generation()
@@ -87,25 +120,74 @@ def content_changed(using=DEFAULT_DB_ALIAS):
     bump and the commit would otherwise be cached under the new generation.
     """
     bump_generation()
-    content_change.send(sender=None, using=using)
+    content_change.send(sender=None, using=using, tags=None)
     if connections[using].in_atomic_block:
         transaction.on_commit(_after_commit_bump(using), using=using, robust=True)
 
 
+def rows_changed(tags, using=DEFAULT_DB_ALIAS):
+    """A precise change: the rows named by `tags` changed their text, nothing else (see the module
+    docstring). Retires the stored pages that show them and the search pages, at once and again after
+    commit (as `content_changed` does), then has them rendered again (`rerender.py`)."""
+    tags = {*tags, page_tags.SEARCH_TAG}
+    page_tags.bump(tags)
+    content_change.send(sender=None, using=using, tags=tags)
+    if connections[using].in_atomic_block:
+        transaction.on_commit(lambda: _after_commit_tags(tags), using=using, robust=True)
+    else:
+        _after_commit_tags(tags)
+
+
+def _after_commit_tags(tags):
+    from .rerender import schedule
+
+    page_tags.bump(tags)
+    schedule(tags)
+
+
+class _Pending:
+    def __init__(self):
+        self.tags = set()
+        self.site_wide = False
+
+
 @contextmanager
-def one_change(using=DEFAULT_DB_ALIAS):
-    """Many writes, one bump: inside, saves and deletes of tracked models do not bump the generation
-    each (a restore writes thousands of rows, and each bump reads the publication schedule); leaving
-    the block normally bumps it once, as `content_changed` does. An exception leaves it alone: the
-    transaction the writes were in rolls back."""
+def one_change(using=DEFAULT_DB_ALIAS, site_wide=False):
+    """Many writes, one change: inside, saves and deletes of tracked models are gathered (a restore
+    writes thousands of rows, and each bump reads the publication schedule); leaving the block
+    normally makes one change of them all: precise if every write was, else a bump of the generation,
+    as `content_changed` does. `site_wide=True` bumps the generation whatever was written (load_content,
+    a restore). An exception leaves it alone: the transaction the writes were in rolls back."""
     depth = getattr(_batch, "depth", 0)
+    if depth == 0:
+        _batch.pending = _Pending()
+    pending = _batch.pending
+    pending.site_wide = pending.site_wide or site_wide
     _batch.depth = depth + 1
     try:
         yield
     finally:
         _batch.depth = depth
+        if depth == 0:
+            _batch.pending = None
     if depth == 0:
+        _apply(using, pending.tags, pending.site_wide)
+
+
+def _apply(using, tags, site_wide):
+    if site_wide or not tags:
         content_changed(using=using)
+    else:
+        rows_changed(tags, using=using)
+
+
+def _record(using, tags=(), site_wide=False):
+    pending = getattr(_batch, "pending", None)
+    if pending is not None:
+        pending.tags.update(tags)
+        pending.site_wide = pending.site_wide or site_wide
+        return
+    _apply(using, set(tags), site_wide)
 
 
 def track_content_model(model):
@@ -113,6 +195,7 @@ def track_content_model(model):
     if model in _tracked:
         return
     _tracked.add(model)
+    pre_save.connect(_on_pre_save, sender=model, dispatch_uid=f"page-generation-pre-save-{model._meta.label}")
     post_save.connect(_on_save_or_delete, sender=model, dispatch_uid=f"page-generation-save-{model._meta.label}")
     post_delete.connect(_on_save_or_delete, sender=model, dispatch_uid=f"page-generation-delete-{model._meta.label}")
     for field in model._meta.local_many_to_many:
@@ -131,14 +214,76 @@ def track_editable_content():
             track_content_model(model)
 
 
-def _on_save_or_delete(sender, using=DEFAULT_DB_ALIAS, **kwargs):
-    if not getattr(_batch, "depth", 0):
-        content_changed(using=using)
+# The fields of EditableContent and Publishable that say who did what: they change on every save and
+# decide no list.
+_STAMPS = {"created_by", "updated_by", "reviewed_by"}
+_ALWAYS_STRUCTURAL = {"status", "published_at"}
+
+
+def _structural_fields(model):
+    """The fields whose change may change which rows a page lists or finds, or an address."""
+    cached = getattr(model, "_page_structural_fields", None)
+    if cached is not None and cached[0] is model:
+        return cached[1]
+    meta = model._meta
+    named = {name.lstrip("-").split("__")[0] for name in meta.ordering if isinstance(name, str)}
+    for group in meta.unique_together:
+        named.update(group)
+    for constraint in meta.constraints:
+        named.update(getattr(constraint, "fields", ()) or ())
+    fields = tuple(
+        field.attname
+        for field in meta.concrete_fields
+        if field.name not in _STAMPS
+        and (
+            field.is_relation
+            or field.unique
+            or isinstance(field, models.SlugField)
+            or field.name in _ALWAYS_STRUCTURAL
+            or field.name in named
+        )
+    )
+    model._page_structural_fields = (model, fields)
+    return fields
+
+
+def _is_site_wide_model(model):
+    return model._meta.concrete_model._meta.label_lower in {
+        label.lower() for label in getattr(settings, "SOCSEC_SITE_WIDE_MODELS", ())
+    }
+
+
+def _on_pre_save(sender, instance, raw=False, using=DEFAULT_DB_ALIAS, **kwargs):
+    """Decide, before the row is written, whether saving it is a precise change (`_record` below)."""
+    pending = getattr(_batch, "pending", None)
+    if (
+        raw
+        or not getattr(settings, "SOCSEC_PRECISE_CHANGES", True)
+        or _is_site_wide_model(sender)
+        or (pending is not None and pending.site_wide)
+    ):
+        instance._page_change_precise = False
+        return
+    if instance._state.adding:
+        # A new draft shows nowhere; anything else new may appear in lists.
+        instance._page_change_precise = getattr(instance, "status", None) == "draft"
+        return
+    fields = _structural_fields(sender)
+    old = sender._base_manager.using(using).filter(pk=instance.pk).values(*fields).first()
+    instance._page_change_precise = old is not None and all(old[name] == getattr(instance, name) for name in fields)
+
+
+def _on_save_or_delete(sender, instance, using=DEFAULT_DB_ALIAS, signal=None, **kwargs):
+    precise = signal is post_save and instance.__dict__.pop("_page_change_precise", False)
+    if precise:
+        _record(using, tags={page_tags.tag_for(sender, instance.pk)})
+    else:
+        _record(using, site_wide=True)
 
 
 def _on_m2m_changed(sender, action, using=DEFAULT_DB_ALIAS, **kwargs):
-    if action in ("post_add", "post_remove", "post_clear") and not getattr(_batch, "depth", 0):
-        content_changed(using=using)
+    if action in ("post_add", "post_remove", "post_clear"):
+        _record(using, site_wide=True)
 
 
 def _after_commit_bump(using):

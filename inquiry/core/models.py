@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .page_tags import saw
+
 
 class EditableContent(models.Model):
     """What every piece of editable content carries: when and by whom it was made and changed.
@@ -46,6 +48,14 @@ class EditableContent(models.Model):
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "version"}
         super().save(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        # The page being rendered shows this row: its stored copy is retired when the row changes
+        # (page_tags.py). Cheap when no page is being rendered for the cache.
+        instance = super().from_db(db, field_names, values)
+        saw(instance)
+        return instance
 
     def clean(self):
         super().clean()

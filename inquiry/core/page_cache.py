@@ -1,8 +1,10 @@
 """Whole-page cache for anonymous visitors, shared by every server through the cache (Redis).
 
-A page is stored under (release, content generation, language, path, the query parameters its view
-declares). Any content change bumps the generation (`generation.py`), so the next request renders
-afresh on every server; a cached page is served with no SQL query at all. Pages carry an ETag and
+A page is stored under (release, language, path, the query parameters its view declares), with the
+content generation it was rendered in and the tags of the rows it shows (`page_tags.py`). It is served
+only while both are current: a change that bumps the generation (`generation.py`) retires every page,
+a precise change only the pages that show what it changed; either way the next request renders afresh
+on every server. A cached page is served with no SQL query at all. Pages carry an ETag and
 Last-Modified and answer conditional requests with 304.
 
 The query string. A view lists the parameters its page depends on in `page_cache_query` (the search's
@@ -52,6 +54,7 @@ from django.utils import translation
 from django.utils.cache import cc_delim_re, get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, urlencode
 
+from . import page_tags
 from .compression import (
     ENCODINGS,
     IDENTITY,
@@ -61,7 +64,7 @@ from .compression import (
     is_compressible,
     worth_compressing,
 )
-from .generation import current_generation
+from .generation import current_state
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +88,7 @@ class PageCacheMiddleware:
         if not settings.SOCSEC_PAGE_CACHE or not self.request_is_cacheable(request):
             return self.compressed(request, self.get_response(request))
 
-        generation = current_generation()
+        generation, seq = current_state()
         if generation is None:  # no usable cache: render every page
             return self.compressed(request, self.get_response(request))
         # This runs before LocaleMiddleware: work out the language as it will (and activate it: the
@@ -95,10 +98,11 @@ class PageCacheMiddleware:
         key = page_key(request, generation, declared)
         encoding = accepted_encoding(request)
         stored = cache.get(variant_key(key, encoding))
-        if stored is not None:
+        if stored is not None and is_current(stored, generation, seq):
             return self.replay(request, stored)
 
-        response = self.get_response(request)
+        with page_tags.collecting() as tags:
+            response = self.get_response(request)
         if (
             request.method == "GET"
             # The language the page was rendered in is the one in its key (a middleware that moved the
@@ -110,7 +114,12 @@ class PageCacheMiddleware:
                 # Looked up and rendered, but not stored: the page might show the junk in its address.
                 response[CACHE_HEADER] = "miss"
                 return self.compressed(request, response)
-            stored = self.store(key, response, generation)[encoding]
+            stored = self.store(request, key, response, generation, seq, tags)
+            if stored is None:
+                # Content changed while the page was rendered: sent, not stored (it may show old rows).
+                response[CACHE_HEADER] = "miss"
+                return self.compressed(request, response)
+            stored = stored[encoding]
             self.send_variant(response, stored)
             return get_conditional_response(
                 request, etag=stored["etag"], last_modified=stored["last_modified"], response=response
@@ -151,15 +160,20 @@ class PageCacheMiddleware:
         user = getattr(request, "user", None)
         return not (user is not None and user.is_authenticated)
 
-    def store(self, key, response, generation):
-        """Store the page once per encoding (plain, gzip, brotli), so no hit compresses anything."""
+    def store(self, request, key, response, generation, seq, tags):
+        """Store the page once per encoding (plain, gzip, brotli), so no hit compresses anything; None
+        when the content changed while it was rendered (then it is not stored)."""
+        tags = sorted(tags)
+        tokens, seq_now = page_tags.current_tokens(tags)
+        if seq_now != seq or (current_state()[0] or {}).get("id") != generation["id"]:
+            return None
         plain = response.content
         compressible = is_compressible(response)
         if compressible:
             patch_vary_headers(response, ("Accept-Encoding",))
         headers = [(name, response[name]) for name in STORED_HEADERS if response.has_header(name)]
         digest = hashlib.blake2b(plain, digest_size=16).hexdigest()
-        last_modified = int(generation["changed"])
+        last_modified = int(max(generation["changed"], page_tags.last_change(seq_now)))
         variants = {}
         for encoding in (IDENTITY, *ENCODINGS):
             if encoding != IDENTITY and compressible and worth_compressing(plain):
@@ -170,11 +184,13 @@ class PageCacheMiddleware:
             else:
                 variant = {"body": plain, "headers": headers, "etag": f'"{digest}"'}
             variant["last_modified"] = last_modified
+            variant.update(generation=generation["id"], seq=seq_now, tags=tokens)
             variants[encoding] = variant
         cache.set_many(
             {variant_key(key, encoding): variant for encoding, variant in variants.items()},
             timeout=settings.SOCSEC_PAGE_CACHE_SECONDS,
         )
+        page_tags.remember(page_url(request, declared_query(request)), tags)
         response[CACHE_HEADER] = "miss"
         return variants
 
@@ -205,6 +221,11 @@ class PageCacheMiddleware:
         # edit is seen at once; Vary: Cookie keeps a shared proxy from serving it to a signed-in editor.
         response["Cache-Control"] = "no-cache"
         patch_vary_headers(response, ("Cookie",))
+
+
+def is_current(stored, generation, seq):
+    """A stored page is served while the generation and the tokens of its tags are those it was stored with."""
+    return stored.get("generation") == generation["id"] and page_tags.still_current(stored, seq)
 
 
 def carries_secret(request, response):
@@ -291,7 +312,9 @@ def has_undeclared_query(request, declared):
     return any(name not in declared for name in request.GET)
 
 
-def page_key(request, generation, declared=()):
+def page_url(request, declared=()):
+    """The address a stored page is kept under: the origin (without SITE_URL), path and the query
+    parameters the view declares."""
     if declared == ALL_QUERY:
         query = request.META.get("QUERY_STRING", "")
     else:
@@ -299,10 +322,16 @@ def page_key(request, generation, declared=()):
     # get_host() also refuses a host that is not allowed (the 400 page), stored page or not.
     host = request.get_host()
     origin = "" if settings.SITE_URL else f"{request.scheme}://{host}"
-    url = f"{origin}{request.path}?{query}"
+    return f"{origin}{request.path}?{query}"
+
+
+def page_key(request, generation=None, declared=()):
+    """The key of a page. The generation is not part of it: a stored page names the one it was
+    rendered in, so a newer render replaces it rather than leaving it to expire beside it."""
+    url = page_url(request, declared)
     digest = hashlib.sha256(url.encode("utf-8", "surrogateescape")).hexdigest()[:40]
     language = getattr(request, "LANGUAGE_CODE", "") or ""
-    return f"page:{release()}:{generation['id']}:{language}:{digest}"
+    return f"page:{release()}:{language}:{digest}"
 
 
 def variant_key(key, encoding):

@@ -213,7 +213,7 @@ def restore_backup(document, *, replace=False, using=DEFAULT_DB_ALIAS):
     # Natural keys are looked up through ContentType's per-process cache: make sure it is this database's.
     ContentType.objects.clear_cache()
     # One generation bump for the whole restore (at the end, and again after the commit), not one per row.
-    with transaction.atomic(using=using), one_change(using=using):
+    with transaction.atomic(using=using), one_change(using=using, site_wide=True):
         # Raw deletes: no signals (no history records of the deletion, no index updates) and no cascades
         # to rows outside the backup. Constraints are checked at the end, once everything is in.
         with connection.constraint_checks_disabled():

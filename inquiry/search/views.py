@@ -2,6 +2,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.views.generic import TemplateView
 
+from inquiry.core.page_tags import SEARCH_TAG, page_shows
 from inquiry.faq.selectors import topics_with_articles
 from inquiry.guide.selectors import published_flows
 
@@ -36,6 +37,9 @@ class SearchView(TemplateView):
         return response
 
     def get_context_data(self, **kwargs):
+        # Results come from the search index, not from content rows: the page is retired by every
+        # precise change of content (core/page_tags.py).
+        page_shows(SEARCH_TAG)
         query = clean_query(self.request.GET.get("q", ""))
         results = search(query=query, language=get_language(), page=page_number(self.request.GET.get("page")))
         # Topics are the way on when there is nothing to show: no query, or nothing found; when a search

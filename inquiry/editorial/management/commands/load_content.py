@@ -18,7 +18,7 @@ class Command(BaseCommand):
         # load is one change of the page cache. The command lives here, not in core, because of that.
         loader = ContentLoader(verbosity=options["verbosity"], write=self.stdout.write, save=content_save)
         try:
-            with transaction.atomic(), one_change():
+            with transaction.atomic(), one_change(site_wide=True):
                 for app_config in apps.get_app_configs():
                     hook = getattr(app_config, "load_shipped_content", None)
                     if hook is not None:
