@@ -2,13 +2,9 @@
 background (inquiry/core/page_tags.py, generation.py, rerender.py). Real database, real HTTP through
 Django's client, the real admin."""
 
-import os
-
 import pytest
-from django.db import transaction
 from django.utils.html import escape
 
-from inquiry.core import rerender
 from inquiry.core.generation import content_changed
 from inquiry.faq.models import Article
 from inquiry.search.models import SynonymGroup
@@ -132,46 +128,3 @@ def test_a_new_draft_retires_nothing(visitor):
         short_answer_en="Draft.",
     )
     assert status(visitor, "/en/faq/") == "hit"
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_background_rerender_stores_the_edited_pages_in_process(site_content, visitor, settings):
-    """Without Redis: a thread of the saving process renders the retired pages again after the commit."""
-    settings.SOCSEC_RERENDER = "thread"
-    for url in [*pages_of(SEED), "/en/faq/"]:
-        html(visitor, url)
-    seed = Article.objects.get(slug=SEED)
-    with transaction.atomic():
-        seed.title_en = "Rendered again in the background"
-        seed.save()
-    rerender.wait()
-    for url in [*pages_of(SEED), "/en/faq/"]:
-        response = visitor.get(url)
-        assert response["X-Page-Cache"] == "hit", url
-        if url.startswith("/en/"):
-            assert "Rendered again in the background" in response.content.decode(), url
-
-
-@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL (django-rq)")
-@pytest.mark.django_db(transaction=True)
-def test_the_background_rerender_runs_on_django_rq(site_content, visitor, settings):
-    import django_rq
-    from rq import SimpleWorker
-
-    settings.SOCSEC_RERENDER = "rq"
-    queue = django_rq.get_queue(settings.SOCSEC_RERENDER_QUEUE)
-    queue.empty()
-    for url in pages_of(SEED):
-        html(visitor, url)
-    seed = Article.objects.get(slug=SEED)
-    with transaction.atomic():
-        seed.title_en = "Rendered again by the rq worker"
-        seed.save()
-    assert queue.count >= 1
-    assert status(visitor, f"/en/{REGION}/faq/{SEED}/") == "miss"  # retired, and this visitor rendered it
-    SimpleWorker([queue], connection=queue.connection).work(burst=True)
-    for url in pages_of(SEED):
-        response = visitor.get(url)
-        assert response["X-Page-Cache"] == "hit", url
-        if url.startswith("/en/"):
-            assert "Rendered again by the rq worker" in response.content.decode(), url

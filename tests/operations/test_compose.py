@@ -87,7 +87,7 @@ def example_variables():
 
 
 def test_every_service_is_built_or_pinned_and_health_checked(compose):
-    assert set(services(compose)) == {"migrate", "app", "db", "redis", "redis-state", "nginx", "prometheus"}
+    assert set(services(compose)) == {"migrate", "app", "worker", "db", "redis", "redis-state", "nginx", "prometheus"}
     for name, service in services(compose).items():
         if "build" in service:
             assert (REPO / service["build"]["context"] / "Dockerfile").exists()
