@@ -28,6 +28,7 @@ published for 09:00 shows at 09:00 without a scheduler.
 """
 
 import datetime
+import functools
 import logging
 import threading
 import time
@@ -220,11 +221,9 @@ _STAMPS = {"created_by", "updated_by", "reviewed_by"}
 _ALWAYS_STRUCTURAL = {"status", "published_at"}
 
 
+@functools.cache
 def _structural_fields(model):
     """The fields whose change may change which rows a page lists or finds, or an address."""
-    cached = getattr(model, "_page_structural_fields", None)
-    if cached is not None and cached[0] is model:
-        return cached[1]
     meta = model._meta
     named = {name.lstrip("-").split("__")[0] for name in meta.ordering if isinstance(name, str)}
     for group in meta.unique_together:
@@ -243,7 +242,6 @@ def _structural_fields(model):
             or field.name in named
         )
     )
-    model._page_structural_fields = (model, fields)
     return fields
 
 

@@ -88,7 +88,7 @@ def rerender(tags):
     client = Client(raise_request_exception=False)
     stored = 0
     for url in page_tags.addresses(tags)[:MAX_PAGES]:
-        origin, _, rest = _split(url)
+        origin, rest = _split(url)
         parts = urlsplit(origin or settings.SITE_URL or "http://localhost")
         client.cookies.clear()  # anonymous, every time
         try:
@@ -106,8 +106,8 @@ def rerender(tags):
 
 
 def _split(url):
-    """(origin, "", path?query) of an address as `page_cache.page_url` writes it."""
+    """(origin, path?query) of an address as `page_cache.page_url` writes it."""
     if url.startswith("/"):
-        return "", "", url
+        return "", url
     parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}", "", url[len(parts.scheme) + 3 + len(parts.netloc) :]
+    return f"{parts.scheme}://{parts.netloc}", url[len(parts.scheme) + 3 + len(parts.netloc) :]
