@@ -134,7 +134,9 @@ class Index:
             for tier, tier_offset, tier_limit in _segments([size for *_x, size in tiers], offset, limit):
                 is_law, is_title, _size = tiers[tier]
                 source, source_params = (title, title_params) if is_title else (full, full_params)
-                group = f"m.id {'IN' if is_law else 'NOT IN'} ({law})"
+                # `+m.id`: a plain value, not the index's rowid, so SQLite does not look each law id up
+                # in the full-text index and run the MATCH once per id (150 ms at 200 law articles).
+                group = f"+m.id {'IN' if is_law else 'NOT IN'} ({law})"
                 not_in_title, not_in_title_params = "", []
                 if not is_title and tiers[tier - 2][2]:  # leave out this group's title matches
                     not_in_title, not_in_title_params = f"AND m.id NOT IN ({in_title})", in_title_params
@@ -319,10 +321,11 @@ class SqliteIndex(Index):
         one pass that checks each match against the title matches."""
         law, law_params = _law_ids()
         counts, params = [], []
-        for group in (f"id NOT IN ({law})", f"id IN ({law})"):
+        # `+m.id`: see Index.search (otherwise SQLite runs the MATCH once per law article's id).
+        for group in (f"NOT IN ({law})", f"IN ({law})"):
             for title in (False, True):
                 sql, sql_params = self.matching(language, expression, now, exclude_ids, title=title, scored=False)
-                counts.append(f"(SELECT count(*) FROM ({sql}) AS m WHERE m.{group})")
+                counts.append(f"(SELECT count(*) FROM ({sql}) AS m WHERE +m.id {group})")
                 params += [*sql_params, *law_params]
         cursor.execute("SELECT " + ", ".join(counts), params)
         return cursor.fetchone()
