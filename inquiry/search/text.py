@@ -314,7 +314,7 @@ def clean_query(raw) -> str:
 # rarely holds the whole question word for word, so they split a run into the words around them
 # (社保卡 + 取钱). Only words that are never part of another word; particles only at the end.
 _QUESTION_WORDS = re.compile(
-    "怎么回事|怎么办|怎么样|怎么|怎样|如何|为什么|为何|什么|是不是|能不能|可不可以|可以吗|哪里|哪儿|是否"
+    "怎么回事|怎么办(?!理)|怎么样|怎么|怎样|如何|为什么|为何|什么|是不是|能不能|可不可以|可以吗|哪里|哪儿|是否"
 )
 _END_PARTICLES = re.compile("[吗呢吧啊呀]+$")
 
