@@ -391,6 +391,30 @@ def measure_in_turns(targets, seconds, repetitions=REPETITIONS):
     return rows
 
 
+class LocalPeer:
+    """The processes serving a peer on this machine (found by its listening port), for their CPU time."""
+
+    def __init__(self, url):
+        parts = urllib.parse.urlsplit(url)
+        self.pids = []
+        if parts.hostname in ("127.0.0.1", "localhost") and shutil.which("ss"):
+            listing = subprocess.run(
+                ["ss", "-Hltnp", f"sport = :{parts.port or 80}"], capture_output=True, text=True, check=False
+            ).stdout
+            self.pids = sorted({int(pid) for pid in re.findall(r"pid=(\d+)", listing)})
+
+    def cpu_seconds(self):
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0.0
+        for pid in self.pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except FileNotFoundError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+        return total
+
+
 def peer_is_up(peer):
     for path in ("/bare/", "/"):
         try:
@@ -422,15 +446,18 @@ def compare_with_peer(cached, uncached, peer, seconds, guide):
         if mode == "cached" and path != "/bench/baseline":
             verdicts.append((served_from_cache(server, path), f"{page}: served from the page cache"))
     targets = [(f"socsec {page} {mode}", server.url(path), server) for _s, page, mode, _n, server, path in pages]
-    targets += [("wagtail bare view", peer + "/bare/", None), ("wagtail article", peer + "/", None)]
+    processes = LocalPeer(peer)
+    processes = processes if processes.pids else None
+    targets += [("wagtail bare view", peer + "/bare/", processes), ("wagtail article", peer + "/", processes)]
     say(f"\nsocsec and the peer at {peer}: {seconds} s per run, {CONNECTIONS} connections, wrk -t2,")
     say(f"{REPETITIONS} turns over {len(targets)} pages\n")
     rows = measure_in_turns(targets, seconds)
 
     bare = {"socsec": rows["socsec bare view cached"]["rps"], "wagtail": rows["wagtail bare view"]["rps"]}
+    bare_cpu = {"socsec": rows["socsec bare view cached"]["cpu_ms"], "wagtail": rows["wagtail bare view"]["cpu_ms"]}
     say(
         f"\n{'site':<8} {'page':<22} {'mode':<9} {'req/s':>7} {'runs (min-max)':>15} {'p99 ms':>8}"
-        f" {'errors':>6} {'x own bare':>10} {'cpu ms/req':>10}"
+        f" {'errors':>6} {'x own bare':>10} {'cpu ms/req':>10} {'x bare cpu':>10}"
     )
     lines = [(site, page, mode, f"socsec {page} {mode}") for site, page, mode, _n, _s, _p in pages]
     lines += [
@@ -440,9 +467,10 @@ def compare_with_peer(cached, uncached, peer, seconds, guide):
     for site, page, mode, key in lines:
         row = rows[key]
         cpu = f"{row['cpu_ms']:.2f}" if row["cpu_ms"] is not None else "-"
+        cpu_ratio = f"{bare_cpu[site] / row['cpu_ms']:.2f}" if row["cpu_ms"] and bare_cpu[site] else "-"
         say(
             f"{site:<8} {page:<22} {mode:<9} {row['rps']:>7.0f} {row['low']:>7.0f}-{row['high']:<7.0f}"
-            f" {row['p99']:>8.1f} {row['errors']:>6} {row['rps'] / bare[site]:>10.2f} {cpu:>10}"
+            f" {row['p99']:>8.1f} {row['errors']:>6} {row['rps'] / bare[site]:>10.2f} {cpu:>10} {cpu_ratio:>10}"
         )
     wagtail = rows["wagtail article"]["rps"]
     wagtail_ratio = wagtail / bare["wagtail"]
@@ -455,10 +483,24 @@ def compare_with_peer(cached, uncached, peer, seconds, guide):
             f" ({mine / bare['socsec'] / wagtail_ratio:.2f}x)"
         )
     say(f"  bare views: socsec's {bare['socsec'] / bare['wagtail']:.2f}x Wagtail's")
+    wagtail_cpu = rows["wagtail article"]["cpu_ms"]
+    if wagtail_cpu:
+        say("in server CPU per request (what the machine's other load changes least):")
+        for mode in ("cached", "uncached"):
+            mine = rows[f"socsec FAQ article en {mode}"]["cpu_ms"]
+            say(
+                f"  {mode:<9} socsec's article {mine:.2f} ms, Wagtail's {wagtail_cpu:.2f} ms:"
+                f" socsec serves {wagtail_cpu / mine:.2f}x as many per CPU second"
+            )
+        say(
+            f"  bare views: socsec's {bare_cpu['socsec']:.2f} ms, Wagtail's {bare_cpu['wagtail']:.2f} ms:"
+            f" {bare_cpu['wagtail'] / bare_cpu['socsec']:.2f}x"
+        )
     say(
         "x own bare: requests/s over the same site's bare view in this run. runs: the lowest and highest of the"
-        f" {REPETITIONS} turns (the median is printed). cpu ms/req: socsec's server CPU per request (the peer's is"
-        " not measured)."
+        f" {REPETITIONS} turns (the median is printed). cpu ms/req: the server's CPU per request (gunicorn's master"
+        " and workers; the peer's only when it runs on this machine); x bare cpu: the own bare view's CPU per"
+        " request over this page's, i.e. the throughput ratio on an otherwise idle machine."
     )
     judged = [
         {"name": name, "mode": mode, **rows[f"socsec {page} {mode}"]}
