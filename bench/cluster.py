@@ -429,7 +429,9 @@ def run(checks, stack):
 
     for server in (a, b):
         log = server.log_path.read_text()
-        checks.check("Traceback" not in log and '" 5' not in log, f"instance {server.name[-1].upper()} logged no error")
+        # The request line (inquiry/operations/logs.py): "... GET /path 500 ..." for an answer 5xx.
+        server_error = re.search(r" [A-Z]+ /\S* 5\d\d ", log)
+        checks.check("Traceback" not in log and not server_error, f"instance {server.name[-1].upper()} logged no error")
 
     release(checks, site, names, balancer, app_port, [a, b], name_of)
     rate_limits(checks, balancer)

@@ -672,7 +672,7 @@ def main(argv=None):
             base_url = servers[0].base_url
             say(f"target: gunicorn at {base_url} (production settings)")
         code = report(run(requests, base_url, args.concurrency), base_url)
-        time.sleep(0.5)  # the access log line is written after the answer
+        time.sleep(0.5)  # let the last request lines reach the log
         if args.cluster:
             # nginx takes an instance out of rotation (for everyone) after a failed exchange with it.
             errors = (site.workdir / "nginx" / "nginx-error.log").read_text(errors="replace")

@@ -13,6 +13,20 @@ Targets (a 2-core machine): cached pages >= 0.8x the baseline, an uncached FAQ a
 p99 < 100 ms everywhere, no errors. Then a mixed-traffic soak (--soak seconds: reads, searches and
 feedback posts, each from another visitor in X-Forwarded-For) that must end with no 5xx answer, feedback
 posts stored (answered 302), and no growth in any worker's memory.
+
+--peer URL: side by side with another site, in one run. Start the Wagtail peer first
+(`../shared/peer/wagtail_peer.sh 8111`: the seed article at /, a bare view at /bare/, gunicorn with 3
+gthread workers of 4 threads, as socsec's config on 2 cores), then
+`bench/http.py --seconds 5 --soak 0 --peer http://127.0.0.1:8111`. Instead of one pass over every page,
+socsec's bare view, its FAQ article (cached, both languages, and uncached), a guide outcome (cached and
+uncached) and the peer's /bare/ and / are measured in turns, three times (alternating the order), and
+each page's median requests/s is printed with its ratio to its own site's bare view, then socsec's
+article against the peer's (cached and uncached), raw and each over its own bare view.
+
+--logs: what the request log costs. The bare view (and /healthz) on servers that differ only in their
+logging: none, the app's request line (plain text: the default; JSON), gunicorn's access log instead
+(as before issue 21), measured in turns three times; prints each against the server without a log.
+--peer and --logs replace the single pass over every page.
 """
 
 import os
@@ -28,6 +42,7 @@ import argparse  # noqa: E402
 import platform  # noqa: E402
 import re  # noqa: E402
 import shutil  # noqa: E402
+import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
@@ -39,10 +54,12 @@ from bench import support  # noqa: E402
 from bench.support import say  # noqa: E402
 
 CONNECTIONS = 64
+REPETITIONS = 3
 TARGET_CACHED = 0.8
 TARGET_UNCACHED_FAQ = 0.3
 TARGET_P99_MS = 100.0
 SEED = "/en/faq/accidentally-put-money-on-card/"
+SEED_ZH = "/zh-hans/faq/accidentally-put-money-on-card/"
 LAW_ARTICLE = "/en/law/social-insurance-law/14/"
 SEARCHES = ["activate", "lost card", "balance", "pension", "激活", "余额", "社保卡 取钱", "医保"]
 
@@ -344,13 +361,211 @@ def soak(server, seconds, guide, search, feedback, site):
     return verdicts
 
 
+def measure_in_turns(targets, seconds, repetitions=REPETITIONS):
+    """Every target measured `repetitions` times, in turns (forwards, then backwards, ...), so a change in
+    the machine's load falls on all of them alike. targets: [(key, url, server or None)]; a server's CPU
+    per request is measured too. Returns {key: row} with the median requests/s and p99 and all errors."""
+    runs = {key: [] for key, _, _ in targets}
+    for repetition in range(repetitions):
+        turn = targets if repetition % 2 == 0 else list(reversed(targets))
+        for key, url, server in turn:
+            cpu_before = server.cpu_seconds() if server else None
+            result = run_wrk(url, seconds)
+            if server:
+                result["cpu_ms"] = (server.cpu_seconds() - cpu_before) * 1000 / max(result["requests"], 1)
+            runs[key].append(result)
+            say(f"  {repetition + 1}/{repetitions} {key}: {result['rps']:.0f} req/s")
+    rows = {}
+    for key, results in runs.items():
+        rates = sorted(result["rps"] for result in results)
+        cpu = [result["cpu_ms"] for result in results if "cpu_ms" in result]
+        rows[key] = {
+            "rps": statistics.median(rates),
+            "low": rates[0],
+            "high": rates[-1],
+            "p50": statistics.median(result["p50"] for result in results),
+            "p99": statistics.median(result["p99"] for result in results),
+            "errors": sum(result["errors"] for result in results),
+            "cpu_ms": statistics.median(cpu) if cpu else None,
+        }
+    return rows
+
+
+class LocalPeer:
+    """The processes serving a peer on this machine (found by its listening port), for their CPU time."""
+
+    def __init__(self, url):
+        parts = urllib.parse.urlsplit(url)
+        self.pids = []
+        if parts.hostname in ("127.0.0.1", "localhost") and shutil.which("ss"):
+            listing = subprocess.run(
+                ["ss", "-Hltnp", f"sport = :{parts.port or 80}"], capture_output=True, text=True, check=False
+            ).stdout
+            self.pids = sorted({int(pid) for pid in re.findall(r"pid=(\d+)", listing)})
+
+    def cpu_seconds(self):
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0.0
+        for pid in self.pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except FileNotFoundError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+        return total
+
+
+def peer_is_up(peer):
+    for path in ("/bare/", "/"):
+        try:
+            status = support.fetch(peer + path)[0]
+        except OSError as error:
+            return f"{peer}{path}: {error}"
+        if status != 200:
+            return f"{peer}{path} answered {status}"
+    return None
+
+
+def compare_with_peer(cached, uncached, peer, seconds, guide):
+    """socsec and the peer in one interleaved run: the table, and verdicts on socsec's pages."""
+    pages = [
+        # (site, page, mode for judge(), name for judge(), server, path)
+        ("socsec", "bare view", "cached", "baseline (minimal view)", cached, "/bench/baseline"),
+        ("socsec", "FAQ article en", "cached", "FAQ article", cached, SEED),
+        ("socsec", "FAQ article zh-hans", "cached", "FAQ article zh-hans", cached, SEED_ZH),
+        ("socsec", "FAQ article en", "uncached", "FAQ article", uncached, SEED),
+    ]
+    if guide:
+        pages += [
+            ("socsec", "guide outcome", "cached", "guide outcome", cached, guide["outcome"]),
+            ("socsec", "guide outcome", "uncached", "guide outcome", uncached, guide["outcome"]),
+        ]
+    verdicts = []
+    for _site, page, mode, _name, server, path in pages:
+        check_page(server, path)
+        if mode == "cached" and path != "/bench/baseline":
+            verdicts.append((served_from_cache(server, path), f"{page}: served from the page cache"))
+    targets = [(f"socsec {page} {mode}", server.url(path), server) for _s, page, mode, _n, server, path in pages]
+    processes = LocalPeer(peer)
+    processes = processes if processes.pids else None
+    targets += [("wagtail bare view", peer + "/bare/", processes), ("wagtail article", peer + "/", processes)]
+    say(f"\nsocsec and the peer at {peer}: {seconds} s per run, {CONNECTIONS} connections, wrk -t2,")
+    say(f"{REPETITIONS} turns over {len(targets)} pages\n")
+    rows = measure_in_turns(targets, seconds)
+
+    bare = {"socsec": rows["socsec bare view cached"]["rps"], "wagtail": rows["wagtail bare view"]["rps"]}
+    bare_cpu = {"socsec": rows["socsec bare view cached"]["cpu_ms"], "wagtail": rows["wagtail bare view"]["cpu_ms"]}
+    say(
+        f"\n{'site':<8} {'page':<22} {'mode':<9} {'req/s':>7} {'runs (min-max)':>15} {'p99 ms':>8}"
+        f" {'errors':>6} {'x own bare':>10} {'cpu ms/req':>10} {'x bare cpu':>10}"
+    )
+    lines = [(site, page, mode, f"socsec {page} {mode}") for site, page, mode, _n, _s, _p in pages]
+    lines += [
+        ("wagtail", "bare view", "-", "wagtail bare view"),
+        ("wagtail", "article /", "uncached", "wagtail article"),
+    ]
+    for site, page, mode, key in lines:
+        row = rows[key]
+        cpu = f"{row['cpu_ms']:.2f}" if row["cpu_ms"] is not None else "-"
+        cpu_ratio = f"{bare_cpu[site] / row['cpu_ms']:.2f}" if row["cpu_ms"] and bare_cpu[site] else "-"
+        say(
+            f"{site:<8} {page:<22} {mode:<9} {row['rps']:>7.0f} {row['low']:>7.0f}-{row['high']:<7.0f}"
+            f" {row['p99']:>8.1f} {row['errors']:>6} {row['rps'] / bare[site]:>10.2f} {cpu:>10} {cpu_ratio:>10}"
+        )
+    wagtail = rows["wagtail article"]["rps"]
+    wagtail_ratio = wagtail / bare["wagtail"]
+    say("\nsocsec's FAQ article (en) against Wagtail's article (the same seed text; Wagtail has no page cache):")
+    for mode in ("cached", "uncached"):
+        mine = rows[f"socsec FAQ article en {mode}"]["rps"]
+        say(
+            f"  {mode:<9} {mine / wagtail:>5.2f}x Wagtail's requests/s;"
+            f" over each site's own bare view {mine / bare['socsec']:.2f} vs {wagtail_ratio:.2f}"
+            f" ({mine / bare['socsec'] / wagtail_ratio:.2f}x)"
+        )
+    say(f"  bare views: socsec's {bare['socsec'] / bare['wagtail']:.2f}x Wagtail's")
+    wagtail_cpu = rows["wagtail article"]["cpu_ms"]
+    if wagtail_cpu:
+        say("in server CPU per request (what the machine's other load changes least):")
+        for mode in ("cached", "uncached"):
+            mine = rows[f"socsec FAQ article en {mode}"]["cpu_ms"]
+            say(
+                f"  {mode:<9} socsec's article {mine:.2f} ms, Wagtail's {wagtail_cpu:.2f} ms:"
+                f" socsec serves {wagtail_cpu / mine:.2f}x as many per CPU second"
+            )
+        say(
+            f"  bare views: socsec's {bare_cpu['socsec']:.2f} ms, Wagtail's {bare_cpu['wagtail']:.2f} ms:"
+            f" {bare_cpu['wagtail'] / bare_cpu['socsec']:.2f}x"
+        )
+    say(
+        "x own bare: requests/s over the same site's bare view in this run. runs: the lowest and highest of the"
+        f" {REPETITIONS} turns (the median is printed). cpu ms/req: the server's CPU per request (gunicorn's master"
+        " and workers; the peer's only when it runs on this machine); x bare cpu: the own bare view's CPU per"
+        " request over this page's, i.e. the throughput ratio on an otherwise idle machine."
+    )
+    judged = [
+        {"name": name, "mode": mode, **rows[f"socsec {page} {mode}"]}
+        for _site, page, mode, name, _server, _path in pages
+    ]
+    return verdicts + judge(judged, bare["socsec"])
+
+
+LOG_SETUPS = [
+    # (name, server environment): servers that differ only in what they log per request.
+    ("no request log", {"SOCSEC_REQUEST_LOG": "off"}),
+    ("app line, plain (default)", {}),
+    ("app line, JSON", {"LOG_FORMAT": "json"}),
+    ("gunicorn access log instead", {"SOCSEC_REQUEST_LOG": "off", "GUNICORN_ACCESS_LOG": "-"}),
+]
+
+
+def log_cost(site, seconds, workers, threads):
+    """The bare view (and /healthz) on servers that differ only in their request log, in turns."""
+    servers = {
+        name: site.serve(f"log-{index}", env=env, workers=workers, threads=threads)
+        for index, (name, env) in enumerate(LOG_SETUPS)
+    }
+    targets = []
+    for name, server in servers.items():
+        targets.append((f"{name} | bare view", server.url("/bench/baseline"), server))
+    default = servers[LOG_SETUPS[1][0]]
+    targets.append((f"{LOG_SETUPS[1][0]} | /healthz", default.url("/healthz"), default))
+    say(f"\nWhat the request log costs: {seconds} s per run, {CONNECTIONS} connections, {REPETITIONS} turns\n")
+    rows = measure_in_turns(targets, seconds)
+    none = rows[f"{LOG_SETUPS[0][0]} | bare view"]
+    say(f"\n{'server':<30} {'page':<10} {'req/s':>7} {'runs (min-max)':>15} {'x no log':>8} {'cpu ms/req':>10}")
+    for key, row in rows.items():
+        name, page = key.split(" | ")
+        cpu = f"{row['cpu_ms']:.3f}" if row["cpu_ms"] is not None else "-"
+        say(
+            f"{name:<30} {page:<10} {row['rps']:>7.0f} {row['low']:>7.0f}-{row['high']:<7.0f}"
+            f" {row['rps'] / none['rps']:>8.2f} {cpu:>10}"
+        )
+    say(
+        "x no log: requests/s over the bare view's on the server without a request log, in this run."
+        " cpu ms/req: the server's CPU per request (median of the turns), which the machine's other load"
+        " changes less than requests/s."
+    )
+    line = rows[f"{LOG_SETUPS[1][0]} | bare view"]
+    throughput = 1 - line["rps"] / none["rps"]
+    cpu = line["cpu_ms"] / none["cpu_ms"] - 1
+    say(
+        f"the request line (plain) costs {throughput:.1%} of the bare view's requests/s, {cpu:.1%} more CPU per request"
+    )
+    return [(cpu <= 0.05, f"the request line costs {cpu:.1%} more CPU per request of the bare view (<= 5 %)")]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=int, default=10, help="seconds per page (default 10)")
     parser.add_argument("--soak", type=int, default=120, help="seconds of mixed traffic (default 120; 0 skips)")
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: the config's, from the CPU count)")
     parser.add_argument("--threads", type=int, help="gunicorn threads per worker (default: the config's)")
+    parser.add_argument("--peer", metavar="URL", help="measure beside this site (../shared/peer/wagtail_peer.sh)")
+    parser.add_argument("--logs", action="store_true", help="measure what the request log costs")
     args = parser.parse_args()
+    peer = args.peer.rstrip("/") if args.peer else None
+    if peer and (problem := peer_is_up(peer)):
+        sys.exit(f"the peer does not answer ({problem}); start it with ../shared/peer/wagtail_peer.sh")
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (Debian: apt-get install wrk)")
 
@@ -376,7 +591,12 @@ def main():
             say("NOTE: no feedback form for the FAQ article: the soak sends no feedback posts (a missed target)")
 
         rows, verdicts = [], []
-        say(f"\n{args.seconds} s per run, {CONNECTIONS} connections, wrk -t2\n")
+        if peer:
+            verdicts += compare_with_peer(cached, uncached, peer, args.seconds, guide)
+        if peer or args.logs:
+            pages = []  # the interleaved runs replace the single pass below
+        else:
+            say(f"\n{args.seconds} s per run, {CONNECTIONS} connections, wrk -t2\n")
         for name, path, has_uncached in pages:
             modes = [("cached", cached)] + ([("uncached", uncached)] if has_uncached else [])
             for mode, server in modes:
@@ -393,9 +613,12 @@ def main():
                 label = mode if has_uncached else "-"
                 rows.append({"name": name, "mode": label if label != "-" else "cached", **result})
                 say(f"  measured {name} {mode}: {result['rps']:.0f} req/s")
-        say("")
-        print_table(rows, rows[0])
-        verdicts += judge(rows, rows[0]["rps"])
+        if rows:
+            say("")
+            print_table(rows, rows[0])
+            verdicts += judge(rows, rows[0]["rps"])
+        if args.logs:
+            verdicts += log_cost(site, args.seconds, args.workers, args.threads)
 
         if args.soak:
             verdicts += soak(cached, args.soak, guide, search, feedback, site)

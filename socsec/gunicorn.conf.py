@@ -5,9 +5,10 @@ Every value can be overridden from the environment (or on the command line, whic
 - gthread workers: each worker process runs several threads, so a request waiting on PostgreSQL or
   Redis does not hold up the others. Python runs one thread at a time per process, so processes
   scale with CPU cores and threads cover the waiting.
-- Access log: one line per request with method, path (no query string: it may hold what a visitor
-  typed), status, bytes, duration and whether the page came from the page cache. No IP address, no
-  user agent, no referrer.
+- Access log: off. Django writes one line per request (inquiry/operations/middleware.py: method, path
+  without the query string, status, bytes, duration, page cache hit or miss, the view), as plain text
+  or JSON (LOG_FORMAT); a second line from gunicorn would double the cost of logging for nothing.
+  GUNICORN_ACCESS_LOG=- turns gunicorn's on again (then set SOCSEC_REQUEST_LOG=off).
 """
 
 import os
@@ -49,7 +50,7 @@ max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", max_requests // 10)
 # Room for long search and guide query strings (gunicorn's maximum); longer ones get a 400 from gunicorn.
 limit_request_line = 8190
 
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms cache=%({x-page-cache}o)s'
@@ -65,8 +66,8 @@ control_socket_disable = True
 # X-Forwarded-Proto is trusted from the addresses in FORWARDED_ALLOW_IPS (gunicorn reads it; default
 # loopback). Set it to the load balancer's address so Django sees HTTPS requests as HTTPS.
 
-# LOG_FORMAT=json: gunicorn's own messages as JSON lines too, and no text access log; Django writes the
-# request line instead (inquiry/operations/middleware.py), with the same fields and the same privacy.
+# LOG_FORMAT=json: gunicorn's own messages as JSON lines too, and no text access log whatever
+# GUNICORN_ACCESS_LOG says; Django writes the request line (inquiry/operations/middleware.py).
 if os.environ.get("LOG_FORMAT", "plain").strip().lower() == "json":
     import sys
 

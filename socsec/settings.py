@@ -433,13 +433,15 @@ SOCSEC_BENCH_VIEWS = env_bool("SOCSEC_BENCH_VIEWS", default=False)
 # --- Operations: logs, error reporting, metrics (see docs/operations.md) ----------------------------
 from inquiry.operations.logs import logging_config  # noqa: E402 - kept next to the settings it builds
 
-# plain: one text line per record; json: one JSON object per line (python-json-logger), and then a
-# request line per request from Django (gunicorn's text access log is turned off in gunicorn.conf.py).
+# plain: one text line per record; json: one JSON object per line (python-json-logger). Either way the
+# request line (one per request) comes from Django (inquiry/operations/middleware.py), and gunicorn's
+# access log is off (gunicorn.conf.py): one line per request, not two. SOCSEC_REQUEST_LOG=off drops it
+# (when the load balancer's log is the one kept).
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain").strip().lower()
 if LOG_FORMAT not in ("plain", "json"):
     raise ImproperlyConfigured("LOG_FORMAT must be plain or json.")
 LOGGING = logging_config(LOG_FORMAT, os.environ.get("LOG_LEVEL", "INFO"))
-SOCSEC_REQUEST_LOG = LOG_FORMAT == "json"
+SOCSEC_REQUEST_LOG = env_bool("SOCSEC_REQUEST_LOG", default=True)
 
 # Sentry: off unless SENTRY_DSN is set. No query strings, form contents, cookies or personal data are
 # sent (inquiry/operations/errors.py).

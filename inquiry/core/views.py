@@ -1,5 +1,7 @@
 import logging
+import os
 import sys
+import threading
 import time
 
 from django.conf import settings
@@ -53,10 +55,52 @@ def _cache_answers():
     try:
         if ping is not None:
             return ping()
-        cache.set("healthz", "1", 5)
-        return cache.get("healthz") == "1"
+        return _CACHE_CHECK.answers()
     except Exception:  # noqa: BLE001 - the site works without its cache, only slower
         return False
+
+
+class _CacheCheck:
+    """Whether a cache without a ping (the file cache of the embedded default) stores and returns a value.
+
+    A write is what costs there (a temporary file, a rename, a count of the folder's files): probes
+    come every second or so, and writing on each made /healthz 0.07x the bare view. So each process
+    writes its own key at most once every WRITE_EVERY seconds, and in between reads back what it wrote
+    last: a cache that has lost the value (cleared, culled, a new folder) is written again at once, one
+    that fails to store or return it is reported unavailable.
+    """
+
+    WRITE_EVERY = 5.0
+    # Long enough to outlive the seconds between two writes, short enough to leave nothing behind.
+    KEEP_SECONDS = 60
+
+    def __init__(self):
+        self.pid = None
+        self.written_at = None
+        self.value = None
+        self.lock = threading.Lock()  # one thread's write is not taken for another's failed read
+
+    def answers(self):
+        with self.lock:
+            return self._answers()
+
+    def _answers(self):
+        pid = os.getpid()  # a forked worker has a key of its own (workers may share one folder)
+        key = f"healthz-{pid}"
+        now = time.monotonic()
+        recent = pid == self.pid and self.written_at is not None and now - self.written_at < self.WRITE_EVERY
+        if recent and cache.get(key) == self.value:
+            return True
+        value = f"{now:.6f}"
+        self.written_at = None  # no check counts as done until the value has come back
+        cache.set(key, value, self.KEEP_SECONDS)
+        if cache.get(key) != value:
+            return False
+        self.pid, self.written_at, self.value = pid, now, value
+        return True
+
+
+_CACHE_CHECK = _CacheCheck()
 
 
 def page_not_found(request, exception=None):

@@ -1,4 +1,4 @@
-"""The request log line (LOG_FORMAT=json) and the Prometheus counters, around everything else.
+"""The request log line and the Prometheus counters, around everything else.
 
 First in MIDDLEWARE, so the duration covers the whole stack and pages served from the page cache are
 seen too. /metrics is answered here, before host validation and the HTTPS redirect: Prometheus scrapes
@@ -34,8 +34,8 @@ class ObservabilityMiddleware:
 
 
 def log_request(request, response, started):
-    """One line per request. Never the query string (it may hold what a visitor typed), no address, no
-    user agent, no referrer: the same rule as gunicorn's access log (socsec/gunicorn.conf.py)."""
+    """The one line per request (gunicorn's access log is off: socsec/gunicorn.conf.py). Never the query
+    string (it may hold what a visitor typed), no address, no user agent, no referrer."""
     duration_ms = round((time.perf_counter() - started) * 1000, 1)
     status = response.status_code
     request_logger.info(
@@ -48,6 +48,8 @@ def log_request(request, response, started):
             "path": request.path,
             "status": status,
             "duration_ms": duration_ms,
+            # What gunicorn's line had: the body's size ("-" for a streamed body of unknown length).
+            "bytes": response.get("Content-Length", "-"),
             # hit / miss from the whole-page cache; "none" for what it does not serve (forms, staff, errors).
             "cache": response.get("X-Page-Cache", "none"),
             "view": metrics.view_name(request),

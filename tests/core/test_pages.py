@@ -2,9 +2,12 @@
 The pages of each app are tested beside it (tests/faq, tests/law, tests/cards, tests/guide)."""
 
 import re
+import shutil
 from html import unescape
 
 import pytest
+from django.core.cache import caches
+from django.core.cache.backends.filebased import FileBasedCache
 from django.utils.html import escape
 
 from inquiry.faq.models import Topic
@@ -86,6 +89,48 @@ def test_healthz(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["database"] == "ok"
+
+
+class CountingFileCache(FileBasedCache):
+    """Django's file cache (the embedded default's), counting the values written to it."""
+
+    writes = 0
+
+    def set(self, *args, **kwargs):
+        type(self).writes += 1
+        return super().set(*args, **kwargs)
+
+
+@pytest.fixture
+def file_cache(settings, tmp_path):
+    CountingFileCache.writes = 0
+    settings.CACHES = {
+        alias: {"BACKEND": "tests.core.test_pages.CountingFileCache", "LOCATION": str(tmp_path / alias)}
+        for alias in ("default", "state")
+    }
+    return tmp_path / "default"
+
+
+def test_healthz_does_not_write_to_the_file_cache_on_every_probe(client, db, file_cache):
+    for _ in range(3):
+        response = client.get("/healthz")
+        assert response.status_code == 200
+        assert response.json()["cache"] == "ok"
+    assert CountingFileCache.writes == 1
+
+
+def test_healthz_notices_a_cache_that_lost_its_value_and_one_that_cannot_store(client, db, file_cache):
+    assert client.get("/healthz").json()["cache"] == "ok"
+    caches["default"].clear()
+    assert client.get("/healthz").json()["cache"] == "ok"  # read back nothing: written again
+    assert CountingFileCache.writes == 2
+
+    caches["default"].clear()
+    shutil.rmtree(file_cache, ignore_errors=True)
+    file_cache.write_text("a file where the cache's folder should be")
+    response = client.get("/healthz")
+    assert response.status_code == 200  # the site works without its cache
+    assert response.json()["cache"] == "unavailable"
 
 
 def test_robots_txt(client):
