@@ -5,7 +5,9 @@
 
 Runs on the current DATABASE_URL (SQLite in var/ by default), which must hold the site's content
 (`make laws`, or migrate + load_content + import_law). The page cache is off, so every request renders
-its page through the whole middleware stack with Django's test client; nothing is written. Figures are
+its page through the whole middleware stack with Django's test client; nothing is written but the
+cached fragments of pages (inquiry/core/fragments.py), which a render uses as a page the page cache
+does not hold would; --no-fragments renders everything, as the first visit after an edit does. Figures are
 the median CPU time (this process's, so other programs on the machine change them little) over N
 requests after a few warm-up ones, and the queries of one request. The baseline is the smallest
 view (/bench/baseline, as in bench/http.py): the cost of the middleware stack and the test client.
@@ -36,6 +38,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -81,14 +84,21 @@ def main():
     parser.add_argument("-n", type=int, default=200, help="requests per page (default 200)")
     parser.add_argument("--profile", metavar="PAGE", help="profile this page type's N renders with cProfile")
     parser.add_argument("--lines", type=int, default=40, help="lines of profile to print (default 40)")
+    parser.add_argument("--no-fragments", action="store_true", help="no cached fragments: every part rendered")
     parser.add_argument("--sort", default="cumulative", help="cProfile sort order (default cumulative; tottime)")
     args = parser.parse_args()
 
+    if args.no_fragments:
+        settings.SOCSEC_FRAGMENT_CACHE = False
     client = Client(HTTP_X_FORWARDED_PROTO="https")
     found, has_guide = pages(client)
     vendor = connection.vendor
     say = support.say
-    say(f"database: {vendor} ({connection.settings_dict['NAME']}), page cache off, {args.n} requests per page")
+    fragments = "on" if settings.SOCSEC_FRAGMENT_CACHE else "off"
+    say(
+        f"database: {vendor} ({connection.settings_dict['NAME']}), page cache off, fragments {fragments}, "
+        f"{args.n} requests per page"
+    )
     if not has_guide:
         say("NOTE: no guide found (/en/guide/): guide question/outcome skipped")
     if args.profile:

@@ -254,6 +254,9 @@ STATE_CACHE = "state"
 # Whole-page cache for anonymous visitors (inquiry/core/page_cache.py).
 SOCSEC_PAGE_CACHE = env_bool("SOCSEC_PAGE_CACHE", default=True)
 SOCSEC_PAGE_CACHE_SECONDS = int(os.environ.get("SOCSEC_PAGE_CACHE_SECONDS", str(60 * 60 * 24)))
+# Rendered parts of pages (an FAQ article, a guide outcome) kept in the same cache, valid as stored pages
+# are (inquiry/core/fragments.py): a page the page cache does not hold is built from them.
+SOCSEC_FRAGMENT_CACHE = env_bool("SOCSEC_FRAGMENT_CACHE", default=True)
 # An edit retires only the stored pages that show what it changed, unless it may change which rows a
 # page lists (inquiry/core/generation.py). Rows of these models are read without loading them as
 # objects, or show on every page: any change of them retires every page.

@@ -62,8 +62,10 @@ def _rerender_in_the_test(settings):
 
 @pytest.fixture
 def no_page_cache(settings):
-    """Turn the whole-page cache off, for tests that measure what rendering a page costs."""
+    """Turn the whole-page cache off, for tests that measure what rendering a page costs (the cached
+    fragments of pages too: inquiry/core/fragments.py)."""
     settings.SOCSEC_PAGE_CACHE = False
+    settings.SOCSEC_FRAGMENT_CACHE = False
 
 
 def pytest_sessionfinish(session):

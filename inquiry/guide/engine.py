@@ -76,6 +76,10 @@ class FlowGraph:
             by_slug.setdefault(question.slug, question)
         object.__setattr__(self, "_by_slug", MappingProxyType(by_slug))
 
+    def __reduce__(self):
+        # Pickled (a flow kept by inquiry/core/fragments.py) without its index, which is built again.
+        return (FlowGraph, (self.slug, self.first_question, self.questions, self.outcomes))
+
     def question(self, slug) -> QuestionNode | None:
         if not isinstance(slug, str):
             return None

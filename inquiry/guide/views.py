@@ -16,15 +16,19 @@ from urllib.parse import urlencode
 
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.views.generic import TemplateView
 
+from inquiry.core import fragments
 from inquiry.core.absolute import absolute_url
 from inquiry.core.context_processors import canonical_links
 from inquiry.core.markdown import html_to_text
 from inquiry.core.page_cache import ALL_QUERY
 from inquiry.editorial.preview import PreviewMixin, mark_as_preview
+from inquiry.places.context import current_region_slug
 
 from . import engine
 from .engine import OUTCOME, QUESTION, Node
@@ -68,7 +72,13 @@ class FlowPageView(PreviewMixin, TemplateView):
         return engine.resolve_page(pages.graph, answers, Node(self.page_kind, self.kwargs[f"{self.page_kind}_slug"]))
 
     def get(self, request, *args, **kwargs):
-        pages = flow_for_pages(kwargs["flow_slug"], include_drafts=self.can_preview(Flow))
+        slug = kwargs["flow_slug"]
+        # Staff may preview drafts: their pages are built afresh; everyone else's from the kept flow.
+        self.include_drafts = self.can_preview(Flow)
+        if self.include_drafts:
+            pages = flow_for_pages(slug, include_drafts=True)
+        else:
+            pages = fragments.cached("guide-flow", slug, build=lambda: flow_for_pages(slug))
         self.preview = not pages.flow.is_public
         answers = query_answers(request)
         renamed = self.renamed_url(pages, answers)
@@ -158,16 +168,39 @@ class OutcomeView(FlowPageView):
     page_kind = OUTCOME
 
     def page_context(self, pages, decision):
-        outcome = outcome_for_page(pages.flow, decision.node.slug)
+        flow, slug = pages.flow, decision.node.slug
+        if self.include_drafts:
+            outcome = outcome_page(flow, slug)
+        else:
+            key = ("guide-outcome", current_region_slug(), flow.slug, slug)
+            outcome = fragments.cached(*key, build=lambda: outcome_page(flow, slug))
         # Every path of answers that leads here shows the same outcome: the one address search engines
         # should keep is the shareable one, with the shortest answers (worked out from the graph in hand).
-        shortest = engine.canonical_answers(pages.graph).get(outcome.slug, decision.answers)
+        shortest = engine.canonical_answers(pages.graph).get(slug, decision.answers)
         return {
-            "flow": pages.flow,
+            "flow": flow,
             "outcome": outcome,
-            "description": Truncator(" ".join(html_to_text(outcome.what_happened_html).split())).chars(160),
+            "outcome_top": mark_safe(outcome["top"]),  # noqa: S308 - rendered by our templates
+            "outcome_detail": mark_safe(outcome["detail"]),  # noqa: S308
+            "description": outcome["description"],
             "answered": self.answered(pages, decision.answers, decision.answers),
             "back_url": self.back_url(pages, decision),
             "share_url": absolute_url(self.request, self.request.get_full_path()),
-            **canonical_links(self.request, outcome_url(pages.flow.slug, outcome.slug, shortest)),
+            **canonical_links(self.request, outcome_url(flow.slug, slug, shortest)),
         }
+
+
+def outcome_page(flow, slug):
+    """What the outcome page shows of an outcome whatever answers led there, in the active language
+    and region: its parts rendered (guide/includes/outcome_*.html, local values filled in) and the few
+    values the page around them needs. Plain values only: fragments keep it (inquiry/core/fragments.py).
+    The flow's own rows are not shown here (the page shows them from `flow_for_pages`)."""
+    outcome = outcome_for_page(flow, slug)
+    context = {"outcome": outcome}
+    return {
+        "pk": outcome.pk,
+        "heading": outcome.heading,
+        "description": Truncator(" ".join(html_to_text(outcome.what_happened_html).split())).chars(160),
+        "top": render_to_string("guide/includes/outcome_top.html", context),
+        "detail": render_to_string("guide/includes/outcome_detail.html", context),
+    }

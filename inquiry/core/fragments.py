@@ -1,0 +1,63 @@
+"""Parts of pages kept rendered in the shared cache, so a page the page cache does not hold (the other
+text size, an address with junk in its query, another path of answers to the same guide outcome, a
+page evicted, the page cache off) costs no ORM and little template. A page retired by an edit of what
+it shows is built afresh, as its fragment is retired with it.
+
+A fragment is whatever `build()` returns (HTML and the few plain values the page around it needs),
+kept per release (and Django version), language, script prefix (links keep the larger-text segment,
+`text_size.py`) and the caller's key, which names everything else it depends on: the object, and the
+region (`("faq-article", region, slug)`). It is valid exactly as a stored page is (`page_cache.py`):
+while the content generation is the one it was built in and the rows it showed (`page_tags.py`) still
+have their tokens. So an edit shows at once, on every server: a precise change retires the fragments
+that show the rows it wrote, any other change every fragment. The rows a fragment showed are added to
+the page being rendered (`page_shows`), hit or miss, so a stored page holding it is retired with it.
+
+Per region: links keep the region (`inquiry/places/resolver.py`), and the region's local values are
+filled in when the fragment is built for that region (the region is in the key); regions and local
+values are site-wide models (settings.SOCSEC_SITE_WIDE_MODELS), so changing them retires every fragment.
+
+Previews (staff, drafts) never use it. Off with settings.SOCSEC_FRAGMENT_CACHE = False (the tests that
+count what a full render costs turn it off with the page cache).
+"""
+
+import django
+from django.conf import settings
+from django.core.cache import cache
+from django.urls import get_script_prefix
+from django.utils.translation import get_language
+
+from . import page_tags
+from .generation import current_state
+from .page_cache import is_current, release
+
+PREFIX = "fragment"
+
+
+def cached(*key, build):
+    """`build()`'s value for `key` in this language: from the cache while it is current, else built
+    (and stored unless content changed meanwhile)."""
+    if not settings.SOCSEC_FRAGMENT_CACHE:
+        return build()
+    generation, seq = current_state()
+    if generation is None:  # no usable cache
+        return build()
+    name = fragment_key(key)
+    stored = cache.get(name)
+    if stored is not None and is_current(stored, generation, seq):
+        page_tags.page_shows(*stored["tags"])
+        return stored["value"]
+    with page_tags.collecting() as tags:
+        value = build()
+    page_tags.page_shows(*tags)
+    tokens, seq_now = page_tags.current_tokens(sorted(tags))
+    # As the page cache does: what was built while content changed may hold old rows under new tokens.
+    if seq_now == seq and (current_state()[0] or {}).get("id") == generation["id"]:
+        entry = {"value": value, "generation": generation["id"], "seq": seq_now, "tags": tokens}
+        cache.set(name, entry, timeout=settings.SOCSEC_PAGE_CACHE_SECONDS)
+    return value
+
+
+def fragment_key(key):
+    # Django's version too: a fragment may hold model instances (a guide's flow), pickled by this Django.
+    prefix = (PREFIX, release(), django.__version__, get_language() or "", get_script_prefix())
+    return ":".join((*prefix, *(str(part or "") for part in key)))
