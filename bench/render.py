@@ -31,6 +31,8 @@ sys.path[:] = [path for path in sys.path if os.path.abspath(path or os.curdir) !
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socsec.settings")
 os.environ["SOCSEC_PAGE_CACHE"] = "0"
+# The request line (one per request, to stderr) would bury the table; its cost is measured by bench/http.py --logs.
+os.environ.setdefault("SOCSEC_REQUEST_LOG", "off")
 os.environ["SOCSEC_BENCH_VIEWS"] = "1"  # /bench/baseline: the smallest view, for scale
 os.environ.pop("DEBUG", None)
 
