@@ -404,15 +404,7 @@ class LocalPeer:
             self.pids = sorted({int(pid) for pid in re.findall(r"pid=(\d+)", listing)})
 
     def cpu_seconds(self):
-        ticks = os.sysconf("SC_CLK_TCK")
-        total = 0.0
-        for pid in self.pids:
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except FileNotFoundError:
-                continue
-            total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
-        return total
+        return support.cpu_seconds_of(self.pids)
 
 
 def peer_is_up(peer):

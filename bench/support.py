@@ -199,15 +199,7 @@ class Server:
 
     def cpu_seconds(self):
         """CPU time (user + system) used so far by the server's master and worker processes."""
-        ticks = os.sysconf("SC_CLK_TCK")
-        total = 0.0
-        for pid in [self.process.pid, *self.worker_pids()]:
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except FileNotFoundError:
-                continue
-            total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
-        return total
+        return cpu_seconds_of([self.process.pid, *self.worker_pids()])
 
     def worker_rss_mb(self):
         sizes = {}
@@ -220,6 +212,19 @@ class Server:
             if match:
                 sizes[pid] = int(match.group(1)) / 1024
         return sizes
+
+
+def cpu_seconds_of(pids):
+    """CPU time (user + system) used so far by these processes (those that have ended count nothing)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return total
 
 
 @contextmanager

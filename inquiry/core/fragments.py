@@ -33,10 +33,11 @@ from .page_cache import is_current, release
 PREFIX = "fragment"
 
 
-def cached(*key, build):
+def cached(*key, build, fresh=False):
     """`build()`'s value for `key` in this language: from the cache while it is current, else built
-    (and stored unless content changed meanwhile)."""
-    if not settings.SOCSEC_FRAGMENT_CACHE:
+    (and stored unless content changed meanwhile). `fresh`: built, neither read nor stored (a staff
+    preview, which may show drafts)."""
+    if fresh or not settings.SOCSEC_FRAGMENT_CACHE:
         return build()
     generation, seq = current_state()
     if generation is None:  # no usable cache

@@ -35,11 +35,14 @@ class ArticleDetailView(PreviewMixin, TemplateView):
     template_name = "faq/article_detail.html"
 
     def get_context_data(self, **kwargs):
-        slug = self.kwargs["slug"]
-        if self.can_preview(Article):
-            shown = article_page(slug, include_drafts=True)
-        else:
-            shown = fragments.cached("faq-article", current_region_slug(), slug, build=lambda: article_page(slug))
+        slug, drafts = self.kwargs["slug"], self.can_preview(Article)
+        shown = fragments.cached(
+            "faq-article",
+            current_region_slug(),
+            slug,
+            build=lambda: article_page(slug, include_drafts=drafts),
+            fresh=drafts,
+        )
         self.preview = not shown["is_public"]
         # The page's one address for search engines (without the larger-text segment).
         url = absolute_url(self.request, normal_size(shown["url"]))

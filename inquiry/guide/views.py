@@ -75,10 +75,12 @@ class FlowPageView(PreviewMixin, TemplateView):
         slug = kwargs["flow_slug"]
         # Staff may preview drafts: their pages are built afresh; everyone else's from the kept flow.
         self.include_drafts = self.can_preview(Flow)
-        if self.include_drafts:
-            pages = flow_for_pages(slug, include_drafts=True)
-        else:
-            pages = fragments.cached("guide-flow", slug, build=lambda: flow_for_pages(slug))
+        pages = fragments.cached(
+            "guide-flow",
+            slug,
+            build=lambda: flow_for_pages(slug, include_drafts=self.include_drafts),
+            fresh=self.include_drafts,
+        )
         self.preview = not pages.flow.is_public
         answers = query_answers(request)
         renamed = self.renamed_url(pages, answers)
@@ -169,11 +171,8 @@ class OutcomeView(FlowPageView):
 
     def page_context(self, pages, decision):
         flow, slug = pages.flow, decision.node.slug
-        if self.include_drafts:
-            outcome = outcome_page(flow, slug)
-        else:
-            key = ("guide-outcome", current_region_slug(), flow.slug, slug)
-            outcome = fragments.cached(*key, build=lambda: outcome_page(flow, slug))
+        key = ("guide-outcome", current_region_slug(), flow.slug, slug)
+        outcome = fragments.cached(*key, build=lambda: outcome_page(flow, slug), fresh=self.include_drafts)
         # Every path of answers that leads here shows the same outcome: the one address search engines
         # should keep is the shareable one, with the shortest answers (worked out from the graph in hand).
         shortest = engine.canonical_answers(pages.graph).get(slug, decision.answers)
