@@ -121,8 +121,16 @@ def _plain(value):
 LATER_RELATIONS = {"sources"}
 
 
+# Fields the files gained after content had shipped: likewise, an empty one is left out.
+LATER_FIELDS = {"also_asked"}
+
+
+def _later_field(name):
+    return any(name == base or name.startswith(f"{base}_") for base in LATER_FIELDS)
+
+
 def fingerprint(values: dict, relations: dict) -> str:
-    payload = {name: _plain(value) for name, value in values.items()}
+    payload = {name: _plain(value) for name, value in values.items() if not (_later_field(name) and not value)}
     payload.update(
         {
             name: sorted(_plain(item) for item in items)

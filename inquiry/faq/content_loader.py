@@ -46,6 +46,7 @@ def load(loader):
             {"slug": slug},
             {
                 **translated_fields(item, "title", "short_answer", "body", required=("title", "short_answer")),
+                **translated_fields(item, "also_asked"),
                 "topic": resolve(topics, [item["topic"]], "topic", slug)[0],
                 "status": Article.Status.PUBLISHED,
                 "published_at": _start_of_day(item["published_at"]),

@@ -39,6 +39,14 @@ class Article(Publishable):
     short_answer = models.TextField(_("short answer"), help_text=_("The answer first, in one to three sentences."))
     body = models.TextField(_("detail"), blank=True, help_text=_("Markdown."))
     body_html = models.TextField(editable=False, blank=True)
+    also_asked = models.TextField(
+        _("also asked as"),
+        blank=True,
+        help_text=_(
+            "Other ways people ask this question, one per line, in their own words. Search finds the "
+            "article by them as it does by its question; they are not shown on the page."
+        ),
+    )
     citations = models.ManyToManyField(
         LawArticle, verbose_name=_("legal basis"), blank=True, related_name="faq_articles"
     )

@@ -12,7 +12,7 @@ class TopicTranslation(TranslationOptions):
 
 @register(Article)
 class ArticleTranslation(TranslationOptions):
-    fields = ("title", "short_answer", "body", "body_html")
+    fields = ("title", "short_answer", "body", "body_html", "also_asked")
 
 
 # After the translations, so the history copies every language's fields (see track_history).

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
 
 from inquiry.core.markdown import html_to_text
 
@@ -29,6 +30,8 @@ class PageText:
     body: str
     url: str
     visible_from: datetime
+    # Other ways people put the page's question (one per line): found like the title, never shown.
+    also_asked: str = ""
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,9 @@ def _faq_pages(article):
             body="\n".join(part for part in (article.short_answer, html_to_text(article.body_html)) if part),
             url=article.get_absolute_url(),
             visible_from=article.published_at,
+            # This language's own phrasings: no fallback to the other language's (a Chinese phrasing
+            # would only make an English page match Chinese words).
+            also_asked=getattr(article, build_localized_fieldname("also_asked", code)) or "",
         )
     )
 

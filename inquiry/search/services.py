@@ -27,7 +27,8 @@ def _documents(provider, objects):
             body=page.body,
             url=page.url,
             visible_from=page.visible_from,
-            title_tokens=document_tokens(page.title),
+            # Other phrasings of the question count as its title: a page is found by them the same way.
+            title_tokens=document_tokens("\n".join(part for part in (page.title, page.also_asked) if part)),
             body_tokens=document_tokens(page.body),
         )
         for obj in objects
