@@ -117,6 +117,29 @@ def test_a_newer_shipped_text_replaces_an_untouched_object():
 
 
 @pytest.mark.django_db
+def test_an_object_loaded_before_its_files_gained_a_field_is_refreshed_not_kept(capsys):
+    # Articles shipped before `also_asked` existed: their record's fingerprint has no such field, and
+    # the field is empty in the database. Nobody edited them, so the next load gives them the shipped text.
+    from inquiry.core.shipped import ContentLoader
+
+    article = Article.objects.get(slug="accidentally-put-money-on-card")
+    shipped = (article.also_asked_zh_hans, article.also_asked_en)
+    article.also_asked_zh_hans = article.also_asked_en = ""
+    article.save()
+    values = {
+        f"{name}_{language}": None for name in ("title", "short_answer", "body") for language in ("zh_hans", "en")
+    }
+    values.update(dict.fromkeys(("topic", "status", "published_at", "last_reviewed_on", "order")))
+    relations = dict.fromkeys(("citations", "sources", "procedures", "states"))
+    before_the_field = ContentLoader._current(article, values, relations)
+    ShippedRecord.objects.filter(key=f"faq:article:{article.slug}").update(fingerprint=before_the_field)
+    call_command("load_content")
+    article.refresh_from_db()
+    assert (article.also_asked_zh_hans, article.also_asked_en) == shipped
+    assert "kept the edited version of faq:article" not in capsys.readouterr().out
+
+
+@pytest.mark.django_db
 def test_a_deleted_object_comes_back_and_nothing_else_changes():
     topic = Topic.objects.get(slug=Article.objects.get(slug="accidentally-put-money-on-card").topic.slug)
     article = Article.objects.get(slug="accidentally-put-money-on-card")

@@ -293,6 +293,26 @@ def test_index_follows_create_edit_unpublish_and_delete():
     assert not Document.objects.filter(kind="faq", object_id=article.pk).exists()
 
 
+def test_an_article_is_found_by_its_other_phrasings_in_their_own_language_only():
+    article = new_article(
+        also_asked_zh_hans="斑马雀卡丢了找谁\n袋鼠词怎么办",
+        also_asked_en="Who do I ask about the wallabyword?",
+    )
+    with translation.override("zh-hans"):
+        url = article.get_absolute_url()
+    with translation.override("en"):
+        url_en = article.get_absolute_url()
+    assert found("袋鼠词", "zh-hans") == [url]
+    assert found("wallabyword") == [url_en]
+    assert found("袋鼠词") == [], "no fallback: the English page is not found by a Chinese phrasing"
+    search_page = search(query="wallabyword", language="en").results[0]
+    assert "wallabyword" not in search_page.title, "the phrasings are found, never shown as the title"
+
+    article.also_asked_en = ""
+    article.save()
+    assert found("wallabyword") == []
+
+
 def test_index_follows_law_articles_and_their_law():
     article = LawArticle.objects.select_related("law").get(law__slug="social-insurance-law", number=14)
     article.summary_en = "About the platypusword."
