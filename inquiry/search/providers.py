@@ -30,7 +30,7 @@ class PageText:
     body: str
     url: str
     visible_from: datetime
-    # Other ways people put the page's question (one per line): found like the title, never shown.
+    # Other ways people put the page's question (one per line): found like its text, never shown.
     also_asked: str = ""
 
 

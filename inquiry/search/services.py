@@ -27,9 +27,11 @@ def _documents(provider, objects):
             body=page.body,
             url=page.url,
             visible_from=page.visible_from,
-            # Other phrasings of the question count as its title: a page is found by them the same way.
-            title_tokens=document_tokens("\n".join(part for part in (page.title, page.also_asked) if part)),
-            body_tokens=document_tokens(page.body),
+            title_tokens=document_tokens(page.title),
+            # Other phrasings of the question are found like the page's text. (As part of the title they
+            # put pages in the title tier for words their visible title lacks: 393 of 473 shown and
+            # tuning questions answered in the top 3, against 399 this way and 397 without them.)
+            body_tokens=document_tokens("\n".join(part for part in (page.body, page.also_asked) if part)),
         )
         for obj in objects
         for page in provider.pages(obj)

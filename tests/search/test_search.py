@@ -40,8 +40,8 @@ def all_result_urls(query, language):
 
 
 def pages_containing(text, language):
-    """The URLs of public pages whose text (as a visitor reads it) contains `text`: a plain scan of
-    the content, independent of the index. An English word counts as a whole word (pension is not in
+    """The URLs of public pages whose text (as a visitor reads it, or an article's other phrasings of
+    its question) contains `text`: a plain scan of the content, independent of the index. An English word counts as a whole word (pension is not in
     "suspension"); Chinese text anywhere."""
     found = set()
     now = timezone.now()
@@ -52,7 +52,7 @@ def pages_containing(text, language):
                 if (
                     page.language == language
                     and page.visible_from <= now
-                    and pattern.search(f"{page.title}\n{page.body}")
+                    and pattern.search(f"{page.title}\n{page.body}\n{page.also_asked}")
                 ):
                     found.add(page.url)
     return found
