@@ -18,6 +18,8 @@ MIN_FREQUENCY = 50
 LONGEST_WORD = 4
 # A character seen less often than this alone is taken as part of a word jieba does not know.
 RARE_CHARACTER = 1000
+# jieba's part-of-speech tag for a place name (北京, 深圳, 江门, 山东 …).
+PLACE_TAG = "ns"
 # Frequency given to the site's own words: higher than jieba's for any word they could be part of.
 OWN_WORD_FREQUENCY = 1_000_000
 
@@ -34,14 +36,17 @@ class Segmenter:
     def __init__(self, path=None):
         import jieba
 
-        frequencies, total = {}, 0
+        frequencies, total, places = {}, 0, set()
         with open(path or _dictionary_path(), encoding="utf-8") as lines:
             for line in lines:
-                word, frequency, _tag = line.split(" ", 2)
+                word, frequency, tag = line.split(" ", 2)
                 frequency = int(frequency)
                 if len(word) == 1 or (len(word) <= LONGEST_WORD and frequency >= MIN_FREQUENCY):
                     frequencies[word] = frequency
                     total += frequency
+                    if tag.strip() == PLACE_TAG and len(word) > 1:
+                        places.add(word)
+        self._places = frozenset(places)
         for word in list(frequencies):
             for end in range(1, len(word)):
                 frequencies.setdefault(word[:end], 0)
@@ -82,6 +87,10 @@ class Segmenter:
                 pending = ""
             pieces.append(piece)
         return [*pieces, pending] if pending else pieces
+
+    def is_place(self, word):
+        """Whether jieba's dictionary knows `word` as a place name."""
+        return word in self._places
 
     def probability(self, word):
         """log P(word) in jieba's dictionary (for tests and the curious)."""

@@ -44,6 +44,13 @@ def test_only_telling_words_of_two_or_more_characters_make_a_page_a_result():
     assert [item.finds for item in alone] == [False, True]
 
 
+def test_a_place_name_weighs_little_and_makes_no_page_a_result():
+    terms = query_terms("深圳 鸸鹋")
+    weighted = weigh(terms, Frequencies(documents=100, terms=(3, 3)))
+    assert [item.finds for item in weighted] == [False, True]
+    assert weighted[0].weight < weighted[1].weight / 2
+
+
 # --- Relaxed ranking, on the real database ---------------------------------------------------------
 
 
@@ -155,3 +162,22 @@ def test_a_scheduled_page_is_not_among_the_pages_with_some_words():
     later = timezone.now() + timezone.timedelta(days=1)
     builders.article("soon", topic_=builders.topic("soon"), title_en="Zorblat soon", published_at=later)
     assert urls("zorblat quindle nosuchwordever") == []
+
+
+def chinese_page(slug, title):
+    article = builders.article(slug, topic_=builders.topic(f"topic-{slug}"), title_zh_hans=title)
+    return f"/zh-hans/faq/{article.slug}/"
+
+
+def test_a_city_in_the_question_does_not_outweigh_what_is_asked():
+    # No page has every word. One page names the city and one asked word; another holds both asked
+    # words: the city (rarer here) would put the first on top, but where the asker lives is not what
+    # they ask.
+    city = chinese_page("city", "深圳的鸸鹋")
+    asked = chinese_page("asked", "鸸鹋和鹦鹉")
+    chinese_page("other", "鹦鹉的饲养")
+    for number in range(4):
+        chinese_page(f"filler-{number}", f"别的问题{number}")
+    found = [result.url for result in search(query="深圳 鸸鹋 鹦鹉 鸵鸟", language="zh-hans").results]
+    assert found[0] == asked
+    assert city in found

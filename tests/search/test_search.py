@@ -41,8 +41,8 @@ def all_result_urls(query, language):
 
 def pages_containing(text, language):
     """The URLs of public pages whose text (as a visitor reads it, or an article's other phrasings of
-    its question) contains `text`: a plain scan of the content, independent of the index. An English word counts as a whole word (pension is not in
-    "suspension"); Chinese text anywhere."""
+    its question) contains `text`: a plain scan of the content, independent of the index. An English
+    word counts as a whole word (pension is not in "suspension"); Chinese text anywhere."""
     found = set()
     now = timezone.now()
     pattern = re.compile(rf"(?<![a-z]){re.escape(text)}" if text.isascii() else re.escape(text), re.IGNORECASE)
