@@ -336,16 +336,24 @@ class SqliteIndex(Index):
 
 
 class PostgresIndex(Index):
-    """A narrow companion table of tsvectors (title and body together, title weighted A; and the title
-    alone) with GIN indexes, written by triggers on the documents table, so a document row and its
-    vectors change in the same transaction. Narrow rows keep counting and the title tier cheap: the
-    long texts stay in the documents table, which is read only for the page shown."""
+    """Two companion tables with GIN indexes, written by a trigger on the documents table, so a document
+    row and its vectors change in the same transaction:
+
+    - `search_document_vector`: narrow rows with the vectors of title and body together (title weighted
+      A) and of the title alone, both kept out of line, so counting the matches of a common word, and
+      checking which of them hold a word, read few pages;
+    - `search_document_title`: the title vectors again, kept in the row, for ranking the title tier
+      only: ts_rank then reads each matching title in its row rather than from the TOAST table (at
+      20,000 articles, a one-character word's 3,100 title matches: 13,600 buffers before, 1,400 now).
+
+    The long texts stay in the documents table, which is read only for the page shown."""
 
     vendor = "postgresql"
     VECTORS = "search_document_vector"
+    TITLES = "search_document_title"
 
     def install(self, cursor):
-        vectors = self.VECTORS
+        vectors, titles = self.VECTORS, self.TITLES
         cursor.execute(
             f"""CREATE TABLE IF NOT EXISTS {vectors} (
                 document_id bigint PRIMARY KEY,
@@ -354,42 +362,63 @@ class PostgresIndex(Index):
                 title_vector tsvector NOT NULL,
                 search_vector tsvector NOT NULL)"""
         )
+        cursor.execute(
+            f"""CREATE TABLE IF NOT EXISTS {titles} (
+                document_id bigint PRIMARY KEY,
+                language varchar(10) NOT NULL,
+                visible_from timestamp with time zone NOT NULL,
+                title_vector tsvector NOT NULL)"""
+        )
+        # In the row (compressed if ever needed, out of line only as a last resort, a title of pages).
+        cursor.execute(f"ALTER TABLE {titles} ALTER COLUMN title_vector SET STORAGE MAIN")
         cursor.execute(f"CREATE INDEX IF NOT EXISTS {vectors}_search ON {vectors} USING gin (search_vector)")
         cursor.execute(f"CREATE INDEX IF NOT EXISTS {vectors}_title ON {vectors} USING gin (title_vector)")
-        # Narrow rows: any vector longer than a few dozen bytes is kept out of line, so counting and
-        # ranking the matches reads ~1,000 pages at 20,000 articles rather than ~2,700 (the vectors are
-        # only read for the page shown, and a query without phrases never rechecks them).
+        cursor.execute(f"CREATE INDEX IF NOT EXISTS {titles}_vector ON {titles} USING gin (title_vector)")
+        # Narrow rows: any vector longer than a few dozen bytes is kept out of line, so counting the
+        # matches reads ~1,000 pages at 20,000 articles rather than ~2,700 (the vectors are only read
+        # for the page shown, and a query without phrases never rechecks them). PostgreSQL only moves
+        # values out of a row longer than ~2 kB, whatever the target: the title vector, in this table
+        # too, takes most rows past that, so most search vectors leave the row (without it, 4,400 rows
+        # of 40,000 kept theirs, 1.8 kB each, and the table grew by 80%).
         cursor.execute(f"ALTER TABLE {vectors} SET (toast_tuple_target = 128)")
         # New entries wait in a GIN index's pending list, which every search reads from end to end
         # until it is merged (by autovacuum, or a full list): keep the list short.
-        for index in (f"{vectors}_search", f"{vectors}_title"):
+        for index in (f"{vectors}_search", f"{vectors}_title", f"{titles}_vector"):
             cursor.execute(f"ALTER INDEX {index} SET (gin_pending_list_limit = 256)")
         cursor.execute(
             f"""CREATE OR REPLACE FUNCTION {vectors}_write() RETURNS trigger LANGUAGE plpgsql AS $$
+            DECLARE
+                title tsvector;
             BEGIN
                 IF TG_OP = 'DELETE' THEN
                     DELETE FROM {vectors} WHERE document_id = OLD.id;
+                    DELETE FROM {titles} WHERE document_id = OLD.id;
                     RETURN NULL;
                 END IF;
                 IF TG_OP = 'UPDATE' AND OLD.id <> NEW.id THEN
                     DELETE FROM {vectors} WHERE document_id = OLD.id;
+                    DELETE FROM {titles} WHERE document_id = OLD.id;
                 END IF;
+                title := to_tsvector('simple'::regconfig, NEW.title_tokens);
                 INSERT INTO {vectors} (document_id, language, visible_from, title_vector, search_vector)
                 VALUES (
-                    NEW.id, NEW.language, NEW.visible_from,
-                    to_tsvector('simple'::regconfig, NEW.title_tokens),
-                    setweight(to_tsvector('simple'::regconfig, NEW.title_tokens), 'A')
-                        || setweight(to_tsvector('simple'::regconfig, NEW.body_tokens), 'B'))
+                    NEW.id, NEW.language, NEW.visible_from, title,
+                    setweight(title, 'A') || setweight(to_tsvector('simple'::regconfig, NEW.body_tokens), 'B'))
                 ON CONFLICT (document_id) DO UPDATE SET
                     language = EXCLUDED.language, visible_from = EXCLUDED.visible_from,
                     title_vector = EXCLUDED.title_vector, search_vector = EXCLUDED.search_vector;
+                INSERT INTO {titles} (document_id, language, visible_from, title_vector)
+                VALUES (NEW.id, NEW.language, NEW.visible_from, title)
+                ON CONFLICT (document_id) DO UPDATE SET
+                    language = EXCLUDED.language, visible_from = EXCLUDED.visible_from,
+                    title_vector = EXCLUDED.title_vector;
                 RETURN NULL;
             END $$"""
         )
         cursor.execute(
             f"""CREATE OR REPLACE FUNCTION {vectors}_empty() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
-                TRUNCATE {vectors};
+                TRUNCATE {vectors}, {titles};
                 RETURN NULL;
             END $$"""
         )
@@ -404,6 +433,25 @@ class PostgresIndex(Index):
             f"FOR EACH STATEMENT EXECUTE FUNCTION {vectors}_empty()"
         )
 
+    def _values(self, table):
+        """An INSERT writing `table`'s rows from the documents table, as the trigger writes them, one
+        language after the other (see `rebuilt`); rows already there are kept."""
+        title = "to_tsvector('simple'::regconfig, title_tokens)"
+        columns, vectors = "title_vector", title
+        if table == self.VECTORS:
+            columns += ", search_vector"
+            vectors += f", setweight({title}, 'A') || setweight(to_tsvector('simple'::regconfig, body_tokens), 'B')"
+        return (
+            f"INSERT INTO {table} (document_id, language, visible_from, {columns}) "
+            f"SELECT id, language, visible_from, {vectors} FROM {DOCUMENT_TABLE} ORDER BY language, id "
+            "ON CONFLICT (document_id) DO NOTHING"
+        )
+
+    def fill_titles(self, cursor):
+        """Write the title vectors of the documents indexed before the titles had their own table
+        (search.0009)."""
+        cursor.execute(self._values(self.TITLES))
+
     def uninstall(self, cursor):
         vectors = self.VECTORS
         cursor.execute(f"DROP TRIGGER IF EXISTS {vectors}_write ON {DOCUMENT_TABLE}")
@@ -411,19 +459,33 @@ class PostgresIndex(Index):
         cursor.execute(f"DROP FUNCTION IF EXISTS {vectors}_write()")
         cursor.execute(f"DROP FUNCTION IF EXISTS {vectors}_empty()")
         cursor.execute(f"DROP TABLE IF EXISTS {vectors}")
+        cursor.execute(f"DROP TABLE IF EXISTS {self.TITLES}")
 
     def reset(self, cursor):
         self.install(cursor)
         cursor.execute(f"DELETE FROM {DOCUMENT_TABLE}")
         cursor.execute(f"DELETE FROM {self.VECTORS}")
+        cursor.execute(f"DELETE FROM {self.TITLES}")
+        # The rebuild's documents are indexed all at once after they are written (`rebuilt`), not row
+        # by row: the trigger comes back then, in the same transaction.
+        cursor.execute(f"DROP TRIGGER IF EXISTS {self.VECTORS}_write ON {DOCUMENT_TABLE}")
 
     def rebuilt(self, cursor):
-        # A full rebuild leaves its entries in the pending lists: merge them into the indexes now
-        # (searches read a pending list row by row: 35-45 ms each at 20,000 articles before this).
-        for index in (f"{self.VECTORS}_search", f"{self.VECTORS}_title"):
+        """After a full rebuild: every document's vectors in one pass, one language after the other.
+        A language's rows then share pages: at 20,000 articles a Chinese word's matches are read from
+        ~490 of the table's ~1,020 pages rather than from all of them (written by the trigger, each
+        page held both languages of the documents written together). The Chinese rows, written after
+        the English ones, also fill the room English rows left in their pages (~290 of the 490: a row
+        whose vectors stay in it takes 1.8 kB)."""
+        for table in (self.VECTORS, self.TITLES):
+            cursor.execute(self._values(table))
+        self.install(cursor)  # the trigger again
+        # Merge the GIN pending lists into the indexes now (searches read a pending list row by row:
+        # 35-45 ms each at 20,000 articles before this).
+        for index in (f"{self.VECTORS}_search", f"{self.VECTORS}_title", f"{self.TITLES}_vector"):
             cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
-        cursor.execute(f"ANALYZE {DOCUMENT_TABLE}")
-        cursor.execute(f"ANALYZE {self.VECTORS}")
+        for table in (DOCUMENT_TABLE, self.VECTORS, self.TITLES):
+            cursor.execute(f"ANALYZE {table}")
 
     @staticmethod
     def _phrase(phrasing):
@@ -442,12 +504,14 @@ class PostgresIndex(Index):
         return " | ".join(self._phrase(phrasing) for term in terms for phrasing in term.phrasings)
 
     def matching(self, language, expression, now, exclude_ids=(), *, title=False, scored=True):
-        vector = "v.title_vector" if title else "v.search_vector"
-        rank = f"-ts_rank({vector}, q.query)" if scored else "0"
+        # Ranking the title tier reads the titles kept in their rows; everything else, the narrow rows.
+        table = self.TITLES if title and scored else self.VECTORS
+        vector = "title_vector" if title else "search_vector"
+        rank = f"-ts_rank(v.{vector}, q.query)" if scored else "0"
         return (
             f"SELECT v.document_id AS id, {rank} AS score "
-            f"FROM {self.VECTORS} AS v, to_tsquery('simple', %s) AS q(query) "
-            f"WHERE {vector} @@ q.query AND v.language = %s AND v.visible_from <= %s "
+            f"FROM {table} AS v, to_tsquery('simple', %s) AS q(query) "
+            f"WHERE v.{vector} @@ q.query AND v.language = %s AND v.visible_from <= %s "
             "AND NOT (v.document_id = ANY(%s))",
             [expression, language, now, list(exclude_ids)],
         )
