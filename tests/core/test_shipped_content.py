@@ -157,3 +157,19 @@ def test_the_seed_claims_no_zero_balance_in_either_language():
     assert "no official source says" in seed.body_en and "目前没有官方说法" in seed.body_zh_hans
     assert seed.short_answer_zh_hans.startswith("存进社保卡的钱进了卡上的金融账户")
     assert seed.sources.carrying().exists()
+
+
+@pytest.mark.django_db
+def test_every_shipped_text_fits_its_column():
+    # SQLite stores a text longer than a column's max_length; PostgreSQL refuses it and the load fails.
+    from django.db import models
+    from django.db.models.functions import Length
+
+    too_long = []
+    for label in (*CONTENT_APPS, "places"):
+        for model in apps.get_app_config(label).get_models():
+            for field in model._meta.concrete_fields:
+                if isinstance(field, models.CharField) and field.max_length:
+                    rows = model.objects.annotate(size=Length(field.name)).filter(size__gt=field.max_length)
+                    too_long += [f"{model.__name__}.{field.name} #{pk}" for pk in rows.values_list("pk", flat=True)]
+    assert not too_long
