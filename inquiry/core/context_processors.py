@@ -4,6 +4,7 @@ from django.utils.encoding import iri_to_uri
 from django.utils.translation import get_language
 
 from .absolute import site_origin
+from .chrome import Chrome
 from .text_size import is_large, normal_size, same_size, switch_links
 
 NATIVE_NAMES = {"zh-hans": "简体中文", "en": "English"}
@@ -30,6 +31,8 @@ def site(request):
         )
     return {
         "site_name": settings.SOCSEC_SITE_NAME,
+        # The page shell's parts that no request changes, kept rendered (chrome.py).
+        "chrome": Chrome(request),
         "language_alternates": alternates,
         "html_lang": html_lang(current),
         **search_engine_links(request, current),
