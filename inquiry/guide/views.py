@@ -26,7 +26,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.views.generic import TemplateView
 
-from inquiry.core import fragments
+from inquiry.core import fragments, page_tags
 from inquiry.core.absolute import absolute_url, site_origin
 from inquiry.core.context_processors import canonical_links
 from inquiry.core.markdown import html_to_text
@@ -79,7 +79,10 @@ class FlowPageView(PreviewMixin, TemplateView):
         slug = kwargs["flow_slug"]
         # Staff may preview drafts: their pages are built afresh; everyone else's from the kept flow.
         self.include_drafts = self.can_preview(Flow)
-        pages = self.flow_pages(slug)
+        # What the flow shows is named again in what a page keeps of it (OutcomeView.outcome_content).
+        with page_tags.collecting() as self.flow_tags:
+            pages = self.flow_pages(slug)
+        page_tags.page_shows(*self.flow_tags)
         self.preview = not pages.flow.is_public
         answers = query_answers(request)
         renamed = self.renamed_url(pages, answers)
@@ -193,7 +196,7 @@ class OutcomeView(FlowPageView):
         )
         shown = fragments.cached(
             *key,
-            build=lambda: self.outcome_content(pages.flow.slug, decision, printed_on),
+            build=lambda: self.outcome_content(pages, decision, printed_on),
             fresh=self.include_drafts,
         )
         return {
@@ -204,11 +207,11 @@ class OutcomeView(FlowPageView):
             **shown["links"],
         }
 
-    def outcome_content(self, flow_slug, decision, printed_on):
+    def outcome_content(self, pages, decision, printed_on):
         """What `page_context` keeps: the content rendered (guide/includes/outcome_page.html) and the
-        few values the page around it shows. The flow is asked for again so that what it shows (the
-        questions and answers) is named in what is kept, for an edit of it to retire this (fragments.py)."""
-        pages = self.flow_pages(flow_slug)
+        few values the page around it shows. What the flow shows (the questions and answers) is named
+        in what is kept, so that an edit of it retires this (fragments.py)."""
+        page_tags.page_shows(*self.flow_tags)
         flow, slug = pages.flow, decision.node.slug
         key = ("guide-outcome", current_region_slug(), flow.slug, slug)
         outcome = fragments.cached(*key, build=lambda: outcome_page(flow, slug), fresh=self.include_drafts)
