@@ -1,9 +1,15 @@
+import functools
+
 from django.conf import settings
-from django.urls import translate_url
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import get_script_prefix, get_urlconf, resolvers
+from django.urls import translate_url as django_translate_url
 from django.utils.encoding import iri_to_uri
 from django.utils.translation import get_language
 
 from .absolute import site_origin
+from .chrome import Chrome
 from .text_size import is_large, normal_size, same_size, switch_links
 
 NATIVE_NAMES = {"zh-hans": "简体中文", "en": "English"}
@@ -30,6 +36,8 @@ def site(request):
         )
     return {
         "site_name": settings.SOCSEC_SITE_NAME,
+        # The page shell's parts that no request changes, kept rendered (chrome.py).
+        "chrome": Chrome(request),
         "language_alternates": alternates,
         "html_lang": html_lang(current),
         **search_engine_links(request, current),
@@ -98,6 +106,26 @@ def canonical_links(request, url):
     answers in the query string): the same links for `url`. Put them in the view's context, which
     takes precedence over this context processor's."""
     return search_engine_links(request, get_language(), url)
+
+
+def translate_url(url, code):
+    """Django's `translate_url` (this address in language `code`), remembered: it resolves and reverses
+    the address, and a page asks for it five times (the language switcher, the hreflang links). What it
+    gives depends on nothing but the address and the URL configuration: the active language and region
+    (Django's URL caches are keyed by `resolvers.get_language()`, which names both, see
+    inquiry/places/resolver.py), the script prefix (the larger-text segment) and the URLconf."""
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    return _translated(url, code, resolvers.get_language(), get_script_prefix(), urlconf)
+
+
+@functools.lru_cache(maxsize=4096)
+def _translated(url, code, _language, _script_prefix, _urlconf):
+    return django_translate_url(url, code)
+
+
+@receiver(setting_changed)
+def _forget_translated(**kwargs):
+    _translated.cache_clear()  # a test changed the URLs or the languages
 
 
 def html_lang(code):

@@ -18,11 +18,22 @@ values are site-wide models (settings.SOCSEC_SITE_WIDE_MODELS), so changing them
 
 Previews (staff, drafts) never use it. Off with settings.SOCSEC_FRAGMENT_CACHE = False (the tests that
 count what a full render costs turn it off with the page cache).
+
+Each process also keeps the fragments it used last in its own memory (`LOCAL_SIZE` of them), checked
+exactly as the shared ones are (generation and tag tokens), so a hot fragment costs no cache read and
+no unpickling. A value kept there is shared by the requests that use it: callers only read it. The
+content state (generation, sequence) is read once per request (`request_state`) by all the fragments
+of a page, as the page cache reads it once for a page.
 """
+
+import contextvars
+import threading
+from collections import OrderedDict
 
 import django
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.urls import get_script_prefix
 from django.utils.translation import get_language
 
@@ -31,6 +42,60 @@ from .generation import current_state
 from .page_cache import is_current, release
 
 PREFIX = "fragment"
+# Fragments kept in each process's memory (the most recently used).
+LOCAL_SIZE = 256
+
+_local = OrderedDict()
+_local_lock = threading.Lock()
+# The content state read for the request being answered: a list, empty until it is read, from the start
+# of a request to its end; None outside a request (a command, a job), where every fragment reads it anew.
+_request_state = contextvars.ContextVar("socsec_fragment_state", default=None)
+
+
+def _request_starts(**kwargs):
+    _request_state.set([])
+
+
+def _request_ends(**kwargs):
+    _request_state.set(None)
+
+
+request_started.connect(_request_starts, dispatch_uid="socsec-fragments-request-started")
+request_finished.connect(_request_ends, dispatch_uid="socsec-fragments-request-finished")
+
+
+def request_state():
+    """(generation, sequence) as `current_state()` gives them, read once per request: every fragment of
+    a page is checked against the state the page began with (as the page cache checks the page)."""
+    memo = _request_state.get()
+    if memo:
+        return memo[0]
+    state = current_state()
+    if memo is not None and state[0] is not None:
+        memo.append(state)
+    return state
+
+
+def _local_get(name):
+    with _local_lock:
+        entry = _local.get(name)
+        if entry is not None:
+            _local.move_to_end(name)
+        return entry
+
+
+def _local_put(name, entry):
+    with _local_lock:
+        _local[name] = entry
+        _local.move_to_end(name)
+        while len(_local) > LOCAL_SIZE:
+            _local.popitem(last=False)
+
+
+def clear_local():
+    """Forget the fragments kept in this process (tests that clear the cache)."""
+    with _local_lock:
+        _local.clear()
 
 
 def cached(*key, build, fresh=False):
@@ -39,12 +104,18 @@ def cached(*key, build, fresh=False):
     preview, which may show drafts)."""
     if fresh or not settings.SOCSEC_FRAGMENT_CACHE:
         return build()
-    generation, seq = current_state()
+    generation, seq = request_state()
     if generation is None:  # no usable cache
         return build()
     name = fragment_key(key)
-    stored = cache.get(name)
-    if stored is not None and is_current(stored, generation, seq):
+    stored = _local_get(name)
+    if stored is None or not is_current(stored, generation, seq):
+        stored = cache.get(name)
+        if stored is not None and is_current(stored, generation, seq):
+            _local_put(name, stored)
+        else:
+            stored = None
+    if stored is not None:
         page_tags.page_shows(*stored["tags"])
         return stored["value"]
     with page_tags.collecting() as tags:
@@ -55,6 +126,7 @@ def cached(*key, build, fresh=False):
     if seq_now == seq and (current_state()[0] or {}).get("id") == generation["id"]:
         entry = {"value": value, "generation": generation["id"], "seq": seq_now, "tags": tokens}
         cache.set(name, entry, timeout=settings.SOCSEC_PAGE_CACHE_SECONDS)
+        _local_put(name, entry)
     return value
 
 

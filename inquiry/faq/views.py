@@ -1,11 +1,14 @@
 from django.template.loader import render_to_string
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.views.generic import TemplateView
 
 from inquiry.core import fragments
 from inquiry.core.absolute import absolute_url
 from inquiry.core.markdown import html_to_text
+from inquiry.core.templatetags.seo import json_ld_text
 from inquiry.core.text_size import normal_size
 from inquiry.editorial.preview import PreviewMixin
 from inquiry.places.context import current_region_slug
@@ -44,11 +47,22 @@ class ArticleDetailView(PreviewMixin, TemplateView):
             fresh=drafts,
         )
         self.preview = not shown["is_public"]
-        # The page's one address for search engines (without the larger-text segment).
+        # The page's one address for search engines (without the larger-text segment), in the kept JSON-LD.
         url = absolute_url(self.request, normal_size(shown["url"]))
-        structured = faq_page(shown, url=url, language=get_language())
-        html = mark_safe(shown["html"])  # noqa: S308 - rendered by our template (a SafeString before it was kept)
-        return super().get_context_data(article=shown, article_html=html, structured_data=structured, **kwargs)
+        structured = shown["json_ld"].replace(URL_PLACEHOLDER, json_ld_text(url)[1:-1])
+        return super().get_context_data(
+            article=shown,
+            # Both rendered by our templates (SafeStrings before they were kept).
+            article_html=mark_safe(shown["html"]),  # noqa: S308
+            article_breadcrumbs=mark_safe(shown["breadcrumbs"]),  # noqa: S308
+            json_ld_script=format_html('<script type="application/ld+json">{}</script>', mark_safe(structured)),  # noqa: S308
+            **kwargs,
+        )
+
+
+# Stands for the page's absolute address in the kept JSON-LD (the address depends on the request's host
+# without SITE_URL): letters only, so JSON writes it as it is.
+URL_PLACEHOLDER = "socsecArticlePageUrl"
 
 
 def article_page(slug, *, include_drafts=False):
@@ -56,7 +70,7 @@ def article_page(slug, *, include_drafts=False):
     rendered (faq/includes/article.html, its local values filled in) and the few values the page
     around it needs. Plain values only: the page cache's fragments keep it (inquiry/core/fragments.py)."""
     article = article_for_page(slug, include_drafts=include_drafts)
-    return {
+    shown = {
         "pk": article.pk,
         "is_public": article.is_public,
         "url": article.get_absolute_url(),
@@ -66,4 +80,11 @@ def article_page(slug, *, include_drafts=False):
         "updated_at": article.updated_at.isoformat(),
         "answer_text": "\n\n".join(part for part in (article.short_answer, html_to_text(article.body_html)) if part),
         "html": render_to_string("faq/includes/article.html", {"article": article}),
+        "breadcrumbs": render_to_string("faq/includes/article_breadcrumbs.html", {"topic": article.topic}),
+        # The page's description and Open Graph description (as `|truncatechars` gives them).
+        "description": Truncator(article.short_answer).chars(160),
+        "og_description": Truncator(article.short_answer).chars(200),
     }
+    # The schema.org data as the page sends it, but for its address (filled in by the view).
+    shown["json_ld"] = json_ld_text(faq_page(shown, url=URL_PLACEHOLDER, language=get_language()))
+    return shown

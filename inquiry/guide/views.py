@@ -12,18 +12,22 @@ after that is left to the engine, which drops it and sends the visitor to the fi
 needs an answer (or gives a 404 for a page that never existed): an old link never gives a 500.
 """
 
+import datetime
+import hashlib
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.views.generic import TemplateView
 
-from inquiry.core import fragments
-from inquiry.core.absolute import absolute_url
+from inquiry.core import fragments, page_tags
+from inquiry.core.absolute import absolute_url, site_origin
 from inquiry.core.context_processors import canonical_links
 from inquiry.core.markdown import html_to_text
 from inquiry.core.page_cache import ALL_QUERY
@@ -75,12 +79,10 @@ class FlowPageView(PreviewMixin, TemplateView):
         slug = kwargs["flow_slug"]
         # Staff may preview drafts: their pages are built afresh; everyone else's from the kept flow.
         self.include_drafts = self.can_preview(Flow)
-        pages = fragments.cached(
-            "guide-flow",
-            slug,
-            build=lambda: flow_for_pages(slug, include_drafts=self.include_drafts),
-            fresh=self.include_drafts,
-        )
+        # What the flow shows is named again in what a page keeps of it (OutcomeView.outcome_content).
+        with page_tags.collecting() as self.flow_tags:
+            pages = self.flow_pages(slug)
+        page_tags.page_shows(*self.flow_tags)
         self.preview = not pages.flow.is_public
         answers = query_answers(request)
         renamed = self.renamed_url(pages, answers)
@@ -94,6 +96,15 @@ class FlowPageView(PreviewMixin, TemplateView):
         status = 400 if decision.action == engine.NEEDS_ANSWER else 200
         context = self.get_context_data(pages=pages, decision=decision, **self.page_context(pages, decision))
         return self.render_to_response(context, status=status)
+
+    def flow_pages(self, slug):
+        """The flow with what its pages show, kept (a fragment); built afresh for staff, who may see drafts."""
+        return fragments.cached(
+            "guide-flow",
+            slug,
+            build=lambda: flow_for_pages(slug, include_drafts=self.include_drafts),
+            fresh=self.include_drafts,
+        )
 
     def redirect(self, url, permanent=False):
         response = redirect(url, permanent=permanent)
@@ -170,22 +181,61 @@ class OutcomeView(FlowPageView):
     page_kind = OUTCOME
 
     def page_context(self, pages, decision):
+        """The page's content is kept whole per address (the answers are the query string: a page that
+        renders has exactly the answers on its path), language, region and day (the printed checklist
+        is dated): every part of it depends on nothing else."""
+        request = self.request
+        printed_on = timezone.localtime() if settings.USE_TZ else datetime.datetime.now()
+        key = (
+            "guide-outcome-page",
+            current_region_slug(),
+            # The address (its answers) and the site's origin (in the share and canonical links), as a digest:
+            # a long key would be too long for some caches.
+            hashlib.blake2b(f"{site_origin(request)}{request.get_full_path()}".encode(), digest_size=16).hexdigest(),
+            printed_on.date().isoformat(),
+        )
+        shown = fragments.cached(
+            *key,
+            build=lambda: self.outcome_content(pages, decision, printed_on),
+            fresh=self.include_drafts,
+        )
+        return {
+            "flow": {"slug": pages.flow.slug, "title": shown["flow_title"]},
+            "outcome": {"heading": shown["heading"]},
+            "description": shown["description"],
+            "outcome_page": mark_safe(shown["html"]),  # noqa: S308 - rendered by our templates
+            **shown["links"],
+        }
+
+    def outcome_content(self, pages, decision, printed_on):
+        """What `page_context` keeps: the content rendered (guide/includes/outcome_page.html) and the
+        few values the page around it shows. What the flow shows (the questions and answers) is named
+        in what is kept, so that an edit of it retires this (fragments.py)."""
+        page_tags.page_shows(*self.flow_tags)
         flow, slug = pages.flow, decision.node.slug
         key = ("guide-outcome", current_region_slug(), flow.slug, slug)
         outcome = fragments.cached(*key, build=lambda: outcome_page(flow, slug), fresh=self.include_drafts)
         # Every path of answers that leads here shows the same outcome: the one address search engines
         # should keep is the shareable one, with the shortest answers (worked out from the graph in hand).
         shortest = engine.canonical_answers(pages.graph).get(slug, decision.answers)
-        return {
+        context = {
             "flow": flow,
             "outcome": outcome,
             "outcome_top": mark_safe(outcome["top"]),  # noqa: S308 - rendered by our templates
             "outcome_detail": mark_safe(outcome["detail"]),  # noqa: S308
-            "description": outcome["description"],
             "answered": self.answered(pages, decision.answers, decision.answers),
             "back_url": self.back_url(pages, decision),
             "share_url": absolute_url(self.request, self.request.get_full_path()),
-            **canonical_links(self.request, outcome_url(flow.slug, slug, shortest)),
+            "site_name": settings.SOCSEC_SITE_NAME,
+            "printed_on": printed_on,
+            "preview": self.preview,
+        }
+        return {
+            "flow_title": str(flow.title),
+            "heading": outcome["heading"],
+            "description": outcome["description"],
+            "html": render_to_string("guide/includes/outcome_page.html", context),
+            "links": canonical_links(self.request, outcome_url(flow.slug, slug, shortest)),
         }
 
 

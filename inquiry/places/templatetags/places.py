@@ -20,12 +20,14 @@ def region_chooser(context):
     """The "Your city" GET form. On a regional page the regions came with the region (no query); on a
     national page one query lists them."""
     request = context.get("request")
-    if request is None or context.get("without_database"):
+    # The site's chrome is rendered once without a request (inquiry/core/chrome.py): `next` is filled in later.
+    kept = context.get("region_chooser_next")
+    if (request is None and kept is None) or context.get("without_database"):
         # The error pages (the 503 page when the database is down) must not need the database: no chooser.
         return {"choices": None}
     region = current_region()
     choices = region.choices if region is not None else region_choices()
-    path = request.get_full_path()
+    path = kept if kept is not None else request.get_full_path()
     return {
         "choices": choices,
         "current": region.slug if region is not None else "",
