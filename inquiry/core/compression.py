@@ -13,9 +13,6 @@ whitenoise serves them, precompressed, before the request gets here.
 """
 
 import gzip
-import hashlib
-import threading
-from collections import OrderedDict
 from functools import lru_cache
 
 from django.utils.cache import patch_vary_headers
@@ -55,26 +52,11 @@ def compress(body, encoding):
 
 # Responses compressed on the way out (not stored by the page cache: the page cache off, an address with
 # junk in its query, the other text size) are often the same bytes again: each process keeps the last
-# ones it compressed, by a digest of the plain bytes, so the same page is not compressed twice.
-RECENT_SIZE = 128
-_recent = OrderedDict()
-_recent_lock = threading.Lock()
-
-
+# ones it compressed (functools' cache, keyed by the plain bytes), so the same page is not compressed twice.
+@lru_cache(maxsize=128)
 def compress_recent(body, encoding):
     """`compress(body, encoding)`, remembered for the bytes compressed last."""
-    key = (hashlib.blake2b(body, digest_size=16).digest(), encoding)
-    with _recent_lock:
-        found = _recent.get(key)
-        if found is not None:
-            _recent.move_to_end(key)
-            return found
-    compressed = compress(body, encoding)
-    with _recent_lock:
-        _recent[key] = compressed
-        while len(_recent) > RECENT_SIZE:
-            _recent.popitem(last=False)
-    return compressed
+    return compress(body, encoding)
 
 
 def accepted_encoding(request):
