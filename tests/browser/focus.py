@@ -28,9 +28,9 @@ FOCUS_IN_VIEWPORT = """() => {
 
 
 def wait_until_focus_in_viewport(page):
-    # Bootstrap scrolls smoothly (unless the visitor prefers reduced motion): let the scroll finish.
-    # Polled from here, as pages without JavaScript run no wait_for_function. Up to 6 s: on a loaded
-    # 2-core machine the scroll once took longer than 3 s (the element ended in view, the test failed).
+    # The site turns off Bootstrap's smooth scrolling (site.css), so a focused element is in view at once;
+    # polled a little from here all the same (pages without JavaScript run no wait_for_function), as a
+    # loaded 2-core machine may lag a frame behind the key press.
     for _ in range(60):
         if page.evaluate(FOCUS_IN_VIEWPORT):
             return
