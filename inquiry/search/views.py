@@ -3,7 +3,7 @@ from django.utils.translation import get_language
 from django.views.generic import TemplateView
 
 from inquiry.core.page_tags import SEARCH_TAG, page_shows
-from inquiry.faq.selectors import topics_with_articles
+from inquiry.faq.selectors import topics_in_use
 from inquiry.guide.selectors import published_flows
 
 from .models import FEW_RESULTS
@@ -44,6 +44,6 @@ class SearchView(TemplateView):
         results = search(query=query, language=get_language(), page=page_number(self.request.GET.get("page")))
         # Topics are the way on when there is nothing to show: no query, or nothing found; when a search
         # found nothing, so are the guides, which need no search words at all.
-        topics = topics_with_articles() if not results.results else []
+        topics = topics_in_use() if not results.results else []
         guides = published_flows() if query and not results.results else []
         return super().get_context_data(query=query, results=results, topics=topics, guides=guides, **kwargs)

@@ -11,7 +11,7 @@ from django.utils import translation
 from django.views.generic import TemplateView
 
 from inquiry.core.absolute import absolute_url
-from inquiry.faq.selectors import topics_with_articles
+from inquiry.faq.selectors import topics_in_use
 from inquiry.guide.selectors import published_flows
 
 # The article the home page's "Read the full answer" link opens.
@@ -29,7 +29,7 @@ class HomeView(TemplateView):
         flows = list(published_flows())
         main_flow = next((flow for flow in flows if flow.slug == MAIN_FLOW_SLUG), None)
         return super().get_context_data(
-            topics=topics_with_articles(), seed_slug=SEED_ARTICLE_SLUG, flows=flows, main_flow=main_flow, **kwargs
+            topics=topics_in_use(), seed_slug=SEED_ARTICLE_SLUG, flows=flows, main_flow=main_flow, **kwargs
         )
 
 
