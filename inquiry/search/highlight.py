@@ -4,13 +4,14 @@ The text is escaped piece by piece and only our own <mark> tags are put between 
 nothing from the content or the query reaches the page as markup.
 """
 
+import functools
 import re
 import unicodedata
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .text import _runs_with_spans, fold_with_offsets, stem
+from .text import CJK, fold_with_offsets, stem
 
 ELLIPSIS = "…"
 
@@ -28,11 +29,12 @@ def _find_spans(folded, terms):
         spans.extend((match.start(), match.end()) for match in re.finditer(re.escape(needle), folded))
     if stems:
         # A word's stem starts with the word's first two letters (Snowball only changes endings), so
-        # only words starting like one of the stems are stemmed.
-        starts = tuple({word[:2] for word in stems})
-        for start, end, is_cjk, run in _runs_with_spans(folded):
-            if not is_cjk and run.startswith(starts) and stem(run) in stems:
-                spans.append((start, end))
+        # only words starting like one of the stems are stemmed: the regular expression finds them (the
+        # runs of word characters other than CJK that `_runs_with_spans` gives, with such a start) without
+        # a step of Python per word of a long text.
+        for match in _candidates(frozenset(word[:2] for word in stems)).finditer(folded):
+            if stem(match.group()) in stems:
+                spans.append(match.span())
     spans.sort()
     merged = []
     for start, end in spans:
@@ -41,6 +43,13 @@ def _find_spans(folded, terms):
         else:
             merged.append((start, end))
     return merged
+
+
+@functools.lru_cache(maxsize=256)
+def _candidates(starts):
+    other = f"[^\\W_{CJK}]"
+    alternatives = "|".join(sorted(map(re.escape, starts)))
+    return re.compile(f"(?<!{other})(?:{alternatives}){other}*")
 
 
 def _width(char):

@@ -160,16 +160,31 @@ def spelling_suggestion(query) -> str:
     return "".join(words) if changed else ""
 
 
+# Per content generation and language: each editors' pick as (the term keys of its words, its path), so
+# a search neither reads the picks nor cuts their words into terms again (40 picks: 7 ms a search).
+_pick_store = _PerGeneration(dict)
+
+
+def _picks(language):
+    kept = _pick_store.get()
+    if language not in kept:
+        words_of = thesaurus(language)
+        kept[language] = [
+            (
+                frozenset(_term_key(query_terms(words, words_of)) for words in WORD_SEPARATORS.split(pick.words)),
+                urlsplit(pick.page.strip()).path,
+            )
+            for pick in Recommendation.objects.only("words", "page")
+        ]
+    return kept[language]
+
+
 def recommended_documents(terms, language, now):
     """Editors' picks for exactly these terms, as this language's visible documents, in the editors'
-    order. Two queries at most, whatever the number of picks or pages."""
+    order. One query when a pick matches (and one per content generation to read the picks), whatever
+    the number of picks or pages."""
     key = _term_key(terms)
-    words_of = thesaurus(language)
-    paths = [
-        urlsplit(recommendation.page.strip()).path
-        for recommendation in Recommendation.objects.only("words", "page")
-        if any(_term_key(query_terms(words, words_of)) == key for words in WORD_SEPARATORS.split(recommendation.words))
-    ]
+    paths = [path for keys, path in _picks(language) if key in keys]
     if not paths:
         return []
     # Every language's document of each picked page: the address may be given in either language.

@@ -410,9 +410,10 @@ def count_queries(client, url, params):
     return len(queries)
 
 
-# editors' picks (1, +1 when one matches) + match counts + the ranked page + the regions ("Your city")
+# editors' picks (read once per content generation; +1 when one matches) + match counts + the ranked
+# page + the regions ("Your city")
 SEARCH_BUDGET = 5
-# The no-results page also lists the topics (two queries) and the guides (one), and counts the
+# The no-results page also lists the topics (one query) and the guides (one), and counts the
 # search for the editors' report (one upsert).
 NO_RESULTS_EXTRA = 4
 
@@ -447,3 +448,20 @@ def test_mixed_chinese_and_english_words_in_one_query():
     results = [result.url for result in with_both]
     assert "/en/faq/card-status-sealed/" in results
     assert set(results) <= pages_containing("封存", "en") & pages_containing("sealed", "en")
+
+
+def test_an_edited_recommendation_applies_to_the_next_search(admin_client):
+    # The picks are kept per content generation: changing one's words is seen at once.
+    from inquiry.search.models import Recommendation
+
+    response = admin_client.post(
+        "/admin/search/recommendation/add/",
+        {"words": "wombatpick", "page": "/en/faq/lost-card-what-to-do/", "order": 0},
+    )
+    assert response.status_code == 302
+    assert found("wombatpick")[0] == "/en/faq/lost-card-what-to-do/"
+    pick = Recommendation.objects.get(words="wombatpick")
+    pick.words = "quokkapick"  # a text edit: a precise change, which leaves the generation as it was
+    pick.save()
+    assert found("quokkapick")[0] == "/en/faq/lost-card-what-to-do/"
+    assert "/en/faq/lost-card-what-to-do/" not in found("wombatpick")
