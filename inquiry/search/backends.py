@@ -92,6 +92,11 @@ def _page_sql(ranked, order):
     )
 
 
+def _millionths(weight):
+    """A weight as the whole number of millionths written for it in SQL (`f"{weight:.6f}"`)."""
+    return int(f"{float(weight):.6f}".replace(".", ""))
+
+
 def _hits(rows, tiers=True):
     return [Hit(*row[:7]) if tiers else Hit(*row[:6]) for row in rows]
 
@@ -351,6 +356,8 @@ class PostgresIndex(Index):
     vendor = "postgresql"
     VECTORS = "search_document_vector"
     TITLES = "search_document_title"
+    # search_some with one finding word: its matches are split by at most this many other words.
+    MAX_SPLIT = 2
 
     def install(self, cursor):
         vectors, titles = self.VECTORS, self.TITLES
@@ -522,6 +529,113 @@ class PostgresIndex(Index):
             f"SELECT document_id FROM {self.VECTORS} WHERE language = %s AND {vector} @@ to_tsquery('simple', %s)",
             [language, expression],
         )
+
+    def search_some(self, *, language, weighted, now, offset, limit, exclude_ids=(), keep_share=0.0, title_weight=0.0):
+        """As Index.search_some, with the same results, order and counts, faster when several words find
+        (at 20,000 articles, 金融账户 余额: 13,000 candidates, a third less time):
+
+        - each finding word's matches, and its matches in the titles, are read once and summed by page
+          (GROUP BY over UNION ALL), rather than every candidate being read and then looked up in each
+          word's set (which read each finding word's matches twice and hashed them);
+        - the weights are summed as whole millionths, the 6 decimals Index.search_some writes: the sums,
+          their order and the share kept are exactly those of its decimal sums, added as integers;
+        - each row of a title match also adds 1 (`step` counts more than the finding words), so one sum
+          says both the weight and whether a finding word is in the page's title.
+
+        A word that does not find is looked up for the candidates only (a common word's matches can be
+        many more than the candidates), as in Index.search_some. With one finding word, see
+        `_search_one` (no sums needed).
+        """
+        finders = [item for item in weighted if item.finds]
+        others = [item for item in weighted if item.scored and not item.finds]
+        arguments = {"language": language, "weighted": weighted, "now": now, "offset": offset, "limit": limit}
+        arguments.update(exclude_ids=exclude_ids, keep_share=keep_share, title_weight=title_weight)
+        if len(finders) == 1 and len(others) <= self.MAX_SPLIT:
+            return self._search_one(**arguments)
+        if len(finders) < 2:
+            return super().search_some(**arguments)
+        step = len(finders) + 1
+        matches, match_params, lookups, lookup_params = [], [], [], []
+        for item in weighted:
+            weight = _millionths(item.weight) if item.scored else 0
+            title = _millionths(float(item.weight) * title_weight) if item.scored and title_weight else 0
+            expression = self.all_of([item.term])
+            if item.finds:
+                # The visible matches in the title are matches too: every page summed is a candidate.
+                for in_title, value in ((False, weight * step), (True, title * step + 1)):
+                    sql, params = self.matching(language, expression, now, exclude_ids, title=in_title, scored=False)
+                    matches.append(f"SELECT m.id, {value} AS value FROM ({sql}) AS m")
+                    match_params += params
+                continue
+            for in_title, value in ((False, weight), (True, title)):
+                if value:
+                    sql, params = self.containing(language, expression, title=in_title)
+                    lookups.append(f" + CASE WHEN c.id IN ({sql}) THEN {value} ELSE 0 END")
+                    lookup_params += params
+        law, law_params = _law_ids()
+        # The matches are read first (MATERIALIZED) and summed, in this process: pg_backend_pid() is
+        # parallel restricted, so the scans stay out of parallel workers, which (each reading and
+        # summing a part of the matches) cost more than they saved: 养老金 挂失 密码, 20 ms → 12 ms.
+        sql = f"""WITH matches AS MATERIALIZED (
+                SELECT * FROM ({" UNION ALL ".join(matches)}) AS u WHERE pg_backend_pid() > 0),
+            scored AS MATERIALIZED (
+                SELECT c.id, c.value / {step}{"".join(lookups)} AS weight,
+                       CASE WHEN c.id IN ({law}) THEN 1 ELSE 0 END AS law,
+                       CASE WHEN c.value %% {step} = 0 THEN 1 ELSE 0 END AS in_title
+                FROM (SELECT id, sum(value)::bigint AS value FROM matches GROUP BY id) AS c),
+            kept AS (SELECT * FROM scored WHERE weight >= (SELECT max(weight) FROM scored) * %s),
+            ranked AS (SELECT * FROM kept ORDER BY weight DESC, law, in_title, id LIMIT %s OFFSET %s)
+            SELECT d.id, d.kind, d.object_id, d.title, d.body, d.url, (SELECT count(*) FROM kept)
+            FROM ranked AS r JOIN {DOCUMENT_TABLE} AS d ON d.id = r.id
+            ORDER BY r.weight DESC, r.law, r.in_title, r.id"""
+        params = [*match_params, *lookup_params, *law_params, keep_share, limit, offset]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        return HitPage(total=rows[0][6] if rows else 0, hits=_hits(rows, tiers=False))
+
+    def _search_one(self, *, language, weighted, now, offset, limit, exclude_ids, keep_share, title_weight):
+        """search_some when one word finds: its matches split by which of the other scored words they
+        hold (`a & b`, `a & !b`: GIN works that out from the words' entries), each part with its own
+        weight, rather than every candidate looked up in each other word's matches (a common word's:
+        at 20,000 articles, 'card' is on 15,000 English pages, 'lost' on 6,000). 2 ** len(others) parts."""
+        (finder,) = [item for item in weighted if item.finds]
+        others = [item for item in weighted if item.scored and not item.finds]
+        parts, part_params = [], []
+        found = self.all_of([finder.term])
+        for mask in range(2 ** len(others)):
+            expression, weight = found, _millionths(finder.weight) if finder.scored else 0
+            for bit, item in enumerate(others):
+                if mask >> bit & 1:
+                    expression += " & " + self.all_of([item.term])
+                    weight += _millionths(item.weight)
+                else:
+                    expression += " & !" + self.all_of([item.term])
+            sql, params = self.matching(language, expression, now, exclude_ids, scored=False)
+            parts.append(f"SELECT m.id, {weight} AS weight FROM ({sql}) AS m")
+            part_params += params
+        scores, score_params = ["c.weight"], []
+        for item in (item for item in weighted if item.scored and title_weight):
+            sql, params = self.containing(language, self.all_of([item.term]), title=True)
+            scores.append(f"CASE WHEN c.id IN ({sql}) THEN {_millionths(float(item.weight) * title_weight)} ELSE 0 END")
+            score_params += params
+        in_title, in_title_params = self.containing(language, found, title=True)
+        law, law_params = _law_ids()
+        sql = f"""WITH scored AS MATERIALIZED (
+                SELECT c.id, ({" + ".join(scores)}) AS weight,
+                       CASE WHEN c.id IN ({law}) THEN 1 ELSE 0 END AS law,
+                       CASE WHEN c.id IN ({in_title}) THEN 0 ELSE 1 END AS in_title
+                FROM ({" UNION ALL ".join(parts)}) AS c),
+            kept AS (SELECT * FROM scored WHERE weight >= (SELECT max(weight) FROM scored) * %s),
+            ranked AS (SELECT * FROM kept ORDER BY weight DESC, law, in_title, id LIMIT %s OFFSET %s)
+            SELECT d.id, d.kind, d.object_id, d.title, d.body, d.url, (SELECT count(*) FROM kept)
+            FROM ranked AS r JOIN {DOCUMENT_TABLE} AS d ON d.id = r.id
+            ORDER BY r.weight DESC, r.law, r.in_title, r.id"""
+        params = [*score_params, *law_params, *in_title_params, *part_params, keep_share, limit, offset]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        return HitPage(total=rows[0][6] if rows else 0, hits=_hits(rows, tiers=False))
 
 
 def index_for(conn=None):
