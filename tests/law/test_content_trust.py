@@ -110,13 +110,15 @@ def test_regulation_article_7_is_cited_only_where_the_answer_is_what_the_card_is
     article_7 = LawArticle.objects.get(law__slug=REGULATION, number=7)
     citing = {name for name, item, _ in answers() if article_7 in item.citations.all()}
     # The seed (the card's two accounts), the two answers about the electronic card's standing, and the
-    # two that set the card beside the medical insurance e-voucher (Art. 7's second paragraph).
+    # three that set the card beside the medical insurance e-voucher (Art. 7's second paragraph: when the
+    # code fails, the card is the other credential).
     assert citing <= {
         "faq:accidentally-put-money-on-card",
         "faq:e-card-after-loss",
         "faq:electronic-card-only",
         "faq:e-card-vs-medical-e-voucher",
         "faq:medical-e-voucher-vs-card",
+        "faq:medical-code-not-working",
     }
 
 
