@@ -514,7 +514,9 @@ class PostgresIndex(Index):
         # Ranking the title tier reads the titles kept in their rows; everything else, the narrow rows.
         table = self.TITLES if title and scored else self.VECTORS
         vector = "title_vector" if title else "search_vector"
-        rank = f"-ts_rank(v.{vector}, q.query)" if scored else "0"
+        # A title is ranked over its length (normalisation 2), as BM25 does on SQLite: the short title that
+        # is the question ("社保卡丢了怎么办？") comes before a long one that holds more of its synonyms.
+        rank = f"-ts_rank(v.{vector}, q.query{', 2' if title else ''})" if scored else "0"
         return (
             f"SELECT v.document_id AS id, {rank} AS score "
             f"FROM {table} AS v, to_tsquery('simple', %s) AS q(query) "
