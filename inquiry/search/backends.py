@@ -101,6 +101,22 @@ def _hits(rows, tiers=True):
     return [Hit(*row[:7]) if tiers else Hit(*row[:6]) for row in rows]
 
 
+def _kept_page(scored, params, *, keep_share, limit, offset):
+    """The page of a relaxed search: `scored` is SQL of common table expressions ending in one named
+    `scored` (id, weight, law, in_title); the pages scoring at least `keep_share` of the best are kept, and
+    the page [offset, offset + limit) of them is returned, best first, with how many were kept."""
+    sql = f"""{scored},
+            kept AS (SELECT * FROM scored WHERE weight >= (SELECT max(weight) FROM scored) * %s),
+            ranked AS (SELECT * FROM kept ORDER BY weight DESC, law, in_title, id LIMIT %s OFFSET %s)
+            SELECT d.id, d.kind, d.object_id, d.title, d.body, d.url, (SELECT count(*) FROM kept)
+            FROM ranked AS r JOIN {DOCUMENT_TABLE} AS d ON d.id = r.id
+            ORDER BY r.weight DESC, r.law, r.in_title, r.id"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, keep_share, limit, offset])
+        rows = cursor.fetchall()
+    return HitPage(total=rows[0][6] if rows else 0, hits=_hits(rows, tiers=False))
+
+
 class Index:
     """The ranking, written once. Subclasses provide:
 
@@ -222,17 +238,9 @@ class Index:
                 SELECT c.id, ({" + ".join(scores)}) AS weight,
                        CASE WHEN c.id IN ({law}) THEN 1 ELSE 0 END AS law,
                        CASE WHEN c.id IN ({in_title}) THEN 0 ELSE 1 END AS in_title
-                FROM ({candidates}) AS c),
-            kept AS (SELECT * FROM scored WHERE weight >= (SELECT max(weight) FROM scored) * %s),
-            ranked AS (SELECT * FROM kept ORDER BY weight DESC, law, in_title, id LIMIT %s OFFSET %s)
-            SELECT d.id, d.kind, d.object_id, d.title, d.body, d.url, (SELECT count(*) FROM kept)
-            FROM ranked AS r JOIN {DOCUMENT_TABLE} AS d ON d.id = r.id
-            ORDER BY r.weight DESC, r.law, r.in_title, r.id"""
-        params = [*score_params, *law_params, *in_title_params, *candidate_params, keep_share, limit, offset]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        return HitPage(total=rows[0][6] if rows else 0, hits=_hits(rows, tiers=False))
+                FROM ({candidates}) AS c)"""
+        params = [*score_params, *law_params, *in_title_params, *candidate_params]
+        return _kept_page(sql, params, keep_share=keep_share, limit=limit, offset=offset)
 
 
 class SqliteIndex(Index):
@@ -584,17 +592,9 @@ class PostgresIndex(Index):
                 SELECT c.id, c.value / {step}{"".join(lookups)} AS weight,
                        CASE WHEN c.id IN ({law}) THEN 1 ELSE 0 END AS law,
                        CASE WHEN c.value %% {step} = 0 THEN 1 ELSE 0 END AS in_title
-                FROM (SELECT id, sum(value)::bigint AS value FROM matches GROUP BY id) AS c),
-            kept AS (SELECT * FROM scored WHERE weight >= (SELECT max(weight) FROM scored) * %s),
-            ranked AS (SELECT * FROM kept ORDER BY weight DESC, law, in_title, id LIMIT %s OFFSET %s)
-            SELECT d.id, d.kind, d.object_id, d.title, d.body, d.url, (SELECT count(*) FROM kept)
-            FROM ranked AS r JOIN {DOCUMENT_TABLE} AS d ON d.id = r.id
-            ORDER BY r.weight DESC, r.law, r.in_title, r.id"""
-        params = [*match_params, *lookup_params, *law_params, keep_share, limit, offset]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        return HitPage(total=rows[0][6] if rows else 0, hits=_hits(rows, tiers=False))
+                FROM (SELECT id, sum(value)::bigint AS value FROM matches GROUP BY id) AS c)"""
+        params = [*match_params, *lookup_params, *law_params]
+        return _kept_page(sql, params, keep_share=keep_share, limit=limit, offset=offset)
 
     def _search_one(self, *, language, weighted, now, offset, limit, exclude_ids, keep_share, title_weight):
         """search_some when one word finds: its matches split by which of the other scored words they
@@ -627,17 +627,9 @@ class PostgresIndex(Index):
                 SELECT c.id, ({" + ".join(scores)}) AS weight,
                        CASE WHEN c.id IN ({law}) THEN 1 ELSE 0 END AS law,
                        CASE WHEN c.id IN ({in_title}) THEN 0 ELSE 1 END AS in_title
-                FROM ({" UNION ALL ".join(parts)}) AS c),
-            kept AS (SELECT * FROM scored WHERE weight >= (SELECT max(weight) FROM scored) * %s),
-            ranked AS (SELECT * FROM kept ORDER BY weight DESC, law, in_title, id LIMIT %s OFFSET %s)
-            SELECT d.id, d.kind, d.object_id, d.title, d.body, d.url, (SELECT count(*) FROM kept)
-            FROM ranked AS r JOIN {DOCUMENT_TABLE} AS d ON d.id = r.id
-            ORDER BY r.weight DESC, r.law, r.in_title, r.id"""
-        params = [*score_params, *law_params, *in_title_params, *part_params, keep_share, limit, offset]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        return HitPage(total=rows[0][6] if rows else 0, hits=_hits(rows, tiers=False))
+                FROM ({" UNION ALL ".join(parts)}) AS c)"""
+        params = [*score_params, *law_params, *in_title_params, *part_params]
+        return _kept_page(sql, params, keep_share=keep_share, limit=limit, offset=offset)
 
 
 def index_for(conn=None):
