@@ -11,8 +11,9 @@ import time
 from django.conf import settings
 
 from . import metrics
+from .logs import REQUEST_LOGGER, RequestLineHandler
 
-request_logger = logging.getLogger("socsec.request")
+request_logger = logging.getLogger(REQUEST_LOGGER)
 
 METRICS_PATH = "/metrics"
 
@@ -38,6 +39,18 @@ def log_request(request, response, started):
     string (it may hold what a visitor typed), no address, no user agent, no referrer."""
     duration_ms = round((time.perf_counter() - started) * 1000, 1)
     status = response.status_code
+    handler = direct_handler()
+    if handler is not None:
+        handler.write_request(
+            request.method,
+            request.path,
+            status,
+            duration_ms,
+            response.get("Content-Length", "-"),
+            response.get("X-Page-Cache", "none"),
+            metrics.view_name(request),
+        )
+        return
     request_logger.info(
         "%s %s %s",
         request.method,
@@ -55,3 +68,16 @@ def log_request(request, response, started):
             "view": metrics.view_name(request),
         },
     )
+
+
+def direct_handler():
+    """The request line's handler when it is the only thing the line goes to, as LOGGING sets it up: then
+    the line is written straight from the fields (RequestLineHandler). Anything else (another handler, a
+    filter, a level above INFO) gets a log record the usual way."""
+    handlers = request_logger.handlers
+    if len(handlers) != 1 or request_logger.filters or not request_logger.isEnabledFor(logging.INFO):
+        return None
+    handler = handlers[0]
+    if type(handler) is not RequestLineHandler or handler.filters or handler.level > logging.INFO:
+        return None
+    return handler
