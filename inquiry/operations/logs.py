@@ -8,6 +8,8 @@ an exception's traceback in `exc_info`.
 
 import json
 import logging
+import os
+import threading
 import time
 from datetime import UTC, datetime
 
@@ -64,25 +66,32 @@ class RequestLineJson(logging.Formatter):
 
 
 class RequestLineHandler(logging.StreamHandler):
-    """Writes the request line straight from the request's fields: one string, one write, one flush.
+    """Writes the request line straight from the request's fields, and the lines of up to a second at once.
 
     The middleware hands it the fields (write_request) instead of going through a LogRecord: building a
-    record (caller lookup, thread and process names) and formatting it took 16 us of the line's 20 and
-    cost the bare view 10-20 % more CPU through gunicorn; written straight, the line costs it a few
-    percent (bench/http.py --logs). The line is the same as the request formatter's, plain or JSON; a
-    record logged the usual way to socsec.request (another handler, a filter) still goes through that
-    formatter.
+    record (caller lookup, thread and process names) and formatting it took 16 us of the line's 20. And
+    each write is a system call, which in a virtual machine costs as much again as making the line:
+    written one by one, the lines cost the bare view about 10 % more CPU; from the fields and in batches,
+    about 3 % (bench/http.py --logs, "in-process"). So the lines wait in memory until `flush_seconds` have
+    passed since the first of them or BUFFERED_LINES are waiting, as nginx's `access_log ... buffer=
+    flush=` does; a thread looks once a second and writes what has waited long enough when traffic
+    stops, and logging's shutdown (at exit, gunicorn's workers included) writes the rest. A worker killed
+    outright loses at most that second. flush_seconds=0 writes each line at once.
 
-    (Writing a second's lines at a time, as nginx's access_log buffer= does, was tried: no gain
-    measurable above the runs' noise, and lines a killed worker would lose.)
+    The line is the request formatter's, plain or JSON. A record logged the usual way to socsec.request
+    goes through that formatter, after the lines already waiting.
     """
 
-    def __init__(self, stream=None, log_format="plain"):
+    def __init__(self, stream=None, log_format="plain", flush_seconds=0.0):
         super().__init__(stream)
         self.log_format = log_format
+        self.flush_seconds = flush_seconds
         self._second = None
         self._plain_time = ""
         self._utc_time = ""
+        self._waiting = []
+        self._waiting_since = 0.0
+        self._flusher_pid = None
 
     def _times(self, now):
         """The time as the plain line (local, to the millisecond) and the JSON line (UTC, ISO 8601) write
@@ -110,15 +119,61 @@ class RequestLineHandler(logging.StreamHandler):
 
     def write_request(self, *fields):
         try:
-            line = self.request_line(time.time(), *fields) + self.terminator
+            now = time.time()
+            line = self.request_line(now, *fields) + self.terminator
             with self.lock:
-                self.stream.write(line)
-                self.stream.flush()
+                if not self.flush_seconds:
+                    self.stream.write(line)
+                    self.stream.flush()
+                    return
+                if self._flusher_pid != os.getpid():
+                    self._start_flusher()
+                if not self._waiting:
+                    self._waiting_since = now
+                self._waiting.append(line)
+                if len(self._waiting) >= BUFFERED_LINES or now - self._waiting_since >= self.flush_seconds:
+                    self._write_waiting()
         except Exception:  # noqa: BLE001 - a log line must never break the request (as logging's own handlers)
             self.handleError(logging.makeLogRecord({"name": REQUEST_LOGGER, "msg": "request line", "args": ()}))
 
+    def _write_waiting(self):
+        """Under the lock: the waiting lines in one write."""
+        if self._waiting:
+            lines, self._waiting = "".join(self._waiting), []
+            self.stream.write(lines)
+            self.stream.flush()
 
-def logging_config(log_format="plain", level="INFO"):
+    def _start_flusher(self):
+        """Under the lock, once per process: a forked process starts its own thread (and drops lines its
+        parent left waiting, which the parent writes)."""
+        self._flusher_pid = os.getpid()
+        self._waiting = []
+        threading.Thread(target=self._flush_when_idle, name="request-log-flush", daemon=True).start()
+
+    def _flush_when_idle(self):
+        pid = os.getpid()
+        while self._flusher_pid == pid:
+            time.sleep(min(self.flush_seconds, 1) or 1)
+            if self._waiting and time.time() - self._waiting_since >= self.flush_seconds:
+                self.flush()
+
+    def flush(self):
+        with self.lock:
+            try:
+                self._write_waiting()
+            finally:
+                super().flush()
+
+    def emit(self, record):
+        self.flush()
+        super().emit(record)
+
+
+# At most this many lines wait (about 12 kB): at a thousand requests a second, a write every 0.1 s.
+BUFFERED_LINES = 100
+
+
+def logging_config(log_format="plain", level="INFO", request_log_flush_seconds=1.0):
     return {
         "version": 1,
         "disable_existing_loggers": False,
@@ -133,6 +188,7 @@ def logging_config(log_format="plain", level="INFO"):
                 "class": "inquiry.operations.logs.RequestLineHandler",
                 "formatter": "request",
                 "log_format": log_format,
+                "flush_seconds": request_log_flush_seconds,
             },
         },
         "root": {"handlers": ["console"], "level": level},

@@ -6,13 +6,14 @@ import json
 import logging
 import runpy
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from django.test import RequestFactory
 from django.utils import translation
 
-from inquiry.operations import metrics
+from inquiry.operations import logs, metrics
 from inquiry.operations.logs import RequestLineHandler, RequestLineJson, logging_config
 
 GUNICORN_CONF = Path(__file__).resolve().parents[2] / "socsec" / "gunicorn.conf.py"
@@ -25,8 +26,11 @@ def request_lines():
     handler = logging.getLogger("socsec.request").handlers[0]
     assert isinstance(handler, RequestLineHandler)
     stream = io.StringIO()
+    handler.flush()
     previous = handler.setStream(stream)
+    flush_seconds, handler.flush_seconds = handler.flush_seconds, 0  # each line at once
     yield stream
+    handler.flush_seconds = flush_seconds
     handler.setStream(previous)
 
 
@@ -182,3 +186,29 @@ def test_the_view_name_of_a_page_nothing_resolved_is_remembered_until_the_urlcon
         long_path = "/zh-hans/faq/" + "x" * metrics.REMEMBERED_PATH_LENGTH + "/"
         assert metrics.view_name(factory.get(long_path)) == "faq:article_detail"
         assert metrics.resolved_view_name.cache_info().currsize == before  # made-up long paths are not kept
+
+
+def test_lines_wait_at_most_a_second_and_none_is_lost(client, request_lines):
+    handler = logging.getLogger("socsec.request").handlers[0]
+    handler.flush_seconds = 60
+    with as_configured():
+        for _ in range(3):
+            assert client.get("/robots.txt").status_code == 200
+    assert request_lines.getvalue() == ""  # waiting
+    handler.flush()  # as logging's shutdown does at exit
+    assert len(request_lines.getvalue().splitlines()) == 3
+
+    handler.flush_seconds = 0.2
+    with as_configured():
+        assert client.get("/robots.txt").status_code == 200
+    deadline = time.monotonic() + 5
+    while len(request_lines.getvalue().splitlines()) < 4 and time.monotonic() < deadline:
+        time.sleep(0.05)  # no request comes: the flushing thread writes it
+    assert len(request_lines.getvalue().splitlines()) == 4
+
+    handler.flush_seconds = 60
+    with as_configured():
+        for _ in range(logs.BUFFERED_LINES):
+            assert client.get("/robots.txt").status_code == 200
+    assert len(request_lines.getvalue().splitlines()) == 4 + logs.BUFFERED_LINES  # a full batch is written
+    assert request_lines.getvalue().endswith("view=robots_txt\n")

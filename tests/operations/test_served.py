@@ -5,6 +5,7 @@ ones; pages that need neither still work, and one page fails with a bug (tests/s
 """
 
 import json
+import time
 import urllib.error
 import urllib.request
 
@@ -43,7 +44,11 @@ def site():
         yield server
 
 
-def log_records(site):
+def log_records(site, until=""):
+    """The log's records, once `until` is in it: request lines are written up to a second late."""
+    deadline = time.monotonic() + 10
+    while until not in site.log() and time.monotonic() < deadline:
+        time.sleep(0.1)
     lines = [line for line in site.log().splitlines() if line.strip()]
     records = []
     for line in lines:
@@ -59,7 +64,7 @@ def test_json_logs_one_object_per_line_with_request_lines_and_tracebacks(site):
     assert fetch(site.url(f"/en/{BROKEN_PATH}?q={SECRET}"))[0] == 500
     assert fetch(site.url("/en/faq/"))[0] == 503
 
-    records = log_records(site)
+    records = log_records(site, until='"path": "/en/faq/"')
     requests = [record for record in records if record["logger"] == "socsec.request"]
     robots = next(record for record in requests if record["path"] == "/robots.txt")
     assert robots["method"] == "GET" and robots["status"] == 200
@@ -105,3 +110,17 @@ def test_metrics_add_up_every_worker_and_count_database_and_cache_failures(site)
     assert total("socsec_http_requests_total", view="faq:index", status="503") >= 1
     assert total("socsec_database_errors_total", where="page") >= 1
     assert total("socsec_cache_errors_total") >= 1
+
+
+def test_request_lines_waiting_in_a_worker_are_written_when_it_stops():
+    """Request lines are written in batches (inquiry/operations/logs.py): none is lost when gunicorn stops."""
+    serve_env = {"SOCSEC_REQUEST_LOG_FLUSH_SECONDS": "600", "REDIS_URL": f"redis://127.0.0.1:{free_port()}/0"}
+    with running_site(serve_env=serve_env, prepare=False, wait_for="/robots.txt", workers=2) as server:
+        for _ in range(5):
+            assert fetch(server.url("/robots.txt"))[0] == 200
+        time.sleep(1)
+        waiting = server.log().count(" GET /robots.txt 200 ")
+    # Stopped (SIGTERM, as a deploy stops it): each worker writes what waits as it exits.
+    written = server.log().count(" GET /robots.txt 200 ")
+    assert waiting < 6  # the polls while starting, and these five, wait for the batch
+    assert written >= 5 + waiting
