@@ -39,6 +39,9 @@ class Hit:
     body: str
     url: str
     tier: int | None = None  # with every term: 0-3 (see Index.search); with some of them: None
+    # With some of the terms: the indexed tokens of the title and of the text (with the other phrasings
+    # of the question), for re-ranking the page shown (selectors.rerank).
+    tokens: tuple[str, str] | None = None
 
     @property
     def in_title(self):
@@ -97,8 +100,8 @@ def _millionths(weight):
     return int(f"{float(weight):.6f}".replace(".", ""))
 
 
-def _hits(rows, tiers=True):
-    return [Hit(*row[:7]) if tiers else Hit(*row[:6]) for row in rows]
+def _hits(rows):
+    return [Hit(*row[:7]) for row in rows]
 
 
 def _kept_page(scored, params, *, keep_share, limit, offset):
@@ -108,13 +111,15 @@ def _kept_page(scored, params, *, keep_share, limit, offset):
     sql = f"""{scored},
             kept AS (SELECT * FROM scored WHERE weight >= (SELECT max(weight) FROM scored) * %s),
             ranked AS (SELECT * FROM kept ORDER BY weight DESC, law, in_title, id LIMIT %s OFFSET %s)
-            SELECT d.id, d.kind, d.object_id, d.title, d.body, d.url, (SELECT count(*) FROM kept)
+            SELECT d.id, d.kind, d.object_id, d.title, d.body, d.url, (SELECT count(*) FROM kept),
+                   d.title_tokens, d.body_tokens
             FROM ranked AS r JOIN {DOCUMENT_TABLE} AS d ON d.id = r.id
             ORDER BY r.weight DESC, r.law, r.in_title, r.id"""
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, keep_share, limit, offset])
         rows = cursor.fetchall()
-    return HitPage(total=rows[0][6] if rows else 0, hits=_hits(rows, tiers=False))
+    hits = [Hit(*row[:6], tier=None, tokens=(row[7], row[8])) for row in rows]
+    return HitPage(total=rows[0][6] if rows else 0, hits=hits)
 
 
 class Index:

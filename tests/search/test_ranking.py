@@ -67,6 +67,25 @@ def test_the_rarer_words_decide_the_order_and_the_tail_is_cut():
     assert results.relaxed and (results.complete, results.partial) == (0, 2)
 
 
+def test_among_pages_holding_the_same_words_the_one_about_them_comes_first():
+    """The first page of a relaxed search is re-ranked by how often and where each page says the words
+    (BM25 over the page's pages, selectors.rerank): the index only knows which words each holds."""
+    passing = english_page("passing", "Another subject", "It says zorblat once, and quindle once.")
+    about = builders.article(
+        "about",
+        topic_=builders.topic("topic-about"),
+        title_en="Something else",
+        short_answer_en="Zorblat and quindle.",
+        body_en="The zorblat here, the zorblat there; the quindle with it.",
+        also_asked_en="Where is my zorblat?\nZorblat and quindle together\nWhat does a quindle do?",
+    )
+    for number in range(6):
+        english_page(f"other-{number}", f"Other {number}", "Neither word.")
+    found = urls("zorblat quindle nosuchwordever")
+    # Both hold both words, in their text only: the index ranks them alike, the older first.
+    assert found == [f"/en/faq/{about.slug}/", passing]
+
+
 def test_a_law_article_is_shown_when_it_holds_the_words_no_answer_holds():
     law = builders.law("zorblat-law", articles=1)
     article = law.articles.get()
