@@ -58,11 +58,16 @@ class RequestLineJson(logging.Formatter):
     formatter, which looks through every attribute of the record, took twice the time."""
 
     def format(self, record):
-        line = {"level": record.levelname, "logger": record.name, "message": record.getMessage()}
-        for field in REQUEST_FIELDS:
-            line[field] = getattr(record, field, None)
-        line["time"] = datetime.fromtimestamp(record.created, tz=UTC).isoformat()
-        return json.dumps(line, default=str)
+        values = [getattr(record, field, None) for field in REQUEST_FIELDS]
+        moment = datetime.fromtimestamp(record.created, tz=UTC).isoformat()
+        return json_request_line(record.levelname, record.name, record.getMessage(), values, moment)
+
+
+def json_request_line(level, logger, message, values, moment):
+    """The request line as JSON: level, logger, message, the REQUEST_FIELDS' `values`, then the time."""
+    line = {"level": level, "logger": logger, "message": message, **dict(zip(REQUEST_FIELDS, values, strict=True))}
+    line["time"] = moment
+    return json.dumps(line, default=str)
 
 
 class RequestLineHandler(logging.StreamHandler):
@@ -71,8 +76,8 @@ class RequestLineHandler(logging.StreamHandler):
     The middleware hands it the fields (write_request) instead of going through a LogRecord: building a
     record (caller lookup, thread and process names) and formatting it took 16 us of the line's 20. And
     each write is a system call, which in a virtual machine costs as much again as making the line:
-    written one by one, the lines cost the bare view about 10 % more CPU; from the fields and in batches,
-    about 3 % (bench/http.py --logs, "in-process"). So the lines wait in memory until `flush_seconds` have
+    written one by one, the lines cost the bare view 6-10 % more CPU; from the fields and in batches,
+    4-5 % (bench/request_log.py, in-process). So the lines wait in memory until `flush_seconds` have
     passed since the first of them or BUFFERED_LINES are waiting, as nginx's `access_log ... buffer=
     flush=` does; a thread looks once a second and writes what has waited long enough when traffic
     stops, and logging's shutdown (at exit, gunicorn's workers included) writes the rest. A worker killed
@@ -104,14 +109,12 @@ class RequestLineHandler(logging.StreamHandler):
         return self._plain_time, self._utc_time
 
     def request_line(self, now, method, path, status, duration_ms, size, cache, view):
+        """The line for the REQUEST_FIELDS' values, in their order."""
         plain_time, utc_time = self._times(now)
         if self.log_format == "json":
-            line = {"level": "INFO", "logger": REQUEST_LOGGER, "message": f"{method} {path} {status}"}
-            line.update(
-                method=method, path=path, status=status, duration_ms=duration_ms, bytes=size, cache=cache, view=view
-            )
-            line["time"] = f"{utc_time}.{int(now % 1 * 1_000_000):06d}+00:00"
-            return json.dumps(line, default=str)
+            values = (method, path, status, duration_ms, size, cache, view)
+            moment = f"{utc_time}.{int(now % 1 * 1_000_000):06d}+00:00"
+            return json_request_line("INFO", REQUEST_LOGGER, f"{method} {path} {status}", values, moment)
         return (
             f"{plain_time},{int(now % 1 * 1000):03d} {method} {path} {status} {size} {duration_ms}ms"
             f" cache={cache} view={view}"

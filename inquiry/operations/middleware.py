@@ -11,7 +11,7 @@ import time
 from django.conf import settings
 
 from . import metrics
-from .logs import REQUEST_LOGGER, RequestLineHandler
+from .logs import REQUEST_FIELDS, REQUEST_LOGGER, RequestLineHandler
 
 request_logger = logging.getLogger(REQUEST_LOGGER)
 
@@ -37,37 +37,24 @@ class ObservabilityMiddleware:
 def log_request(request, response, started):
     """The one line per request (gunicorn's access log is off: socsec/gunicorn.conf.py). Never the query
     string (it may hold what a visitor typed), no address, no user agent, no referrer."""
-    duration_ms = round((time.perf_counter() - started) * 1000, 1)
     status = response.status_code
-    handler = direct_handler()
-    if handler is not None:
-        handler.write_request(
-            request.method,
-            request.path,
-            status,
-            duration_ms,
-            response.get("Content-Length", "-"),
-            response.get("X-Page-Cache", "none"),
-            metrics.view_name(request),
-        )
-        return
-    request_logger.info(
-        "%s %s %s",
+    values = (  # REQUEST_FIELDS, in their order
         request.method,
         request.path,
         status,
-        extra={
-            "method": request.method,
-            "path": request.path,
-            "status": status,
-            "duration_ms": duration_ms,
-            # What gunicorn's line had: the body's size ("-" for a streamed body of unknown length).
-            "bytes": response.get("Content-Length", "-"),
-            # hit / miss from the whole-page cache; "none" for what it does not serve (forms, staff, errors).
-            "cache": response.get("X-Page-Cache", "none"),
-            "view": metrics.view_name(request),
-        },
+        round((time.perf_counter() - started) * 1000, 1),
+        # What gunicorn's line had: the body's size ("-" for a streamed body of unknown length).
+        response.get("Content-Length", "-"),
+        # hit / miss from the whole-page cache; "none" for what it does not serve (forms, staff, errors).
+        response.get("X-Page-Cache", "none"),
+        metrics.view_name(request),
     )
+    handler = direct_handler()
+    if handler is not None:
+        handler.write_request(*values)
+    else:
+        extra = dict(zip(REQUEST_FIELDS, values, strict=True))
+        request_logger.info("%s %s %s", request.method, request.path, status, extra=extra)
 
 
 def direct_handler():
