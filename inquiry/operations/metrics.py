@@ -13,10 +13,8 @@ import os
 import time
 
 from django.conf import settings
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.http import HttpResponse, HttpResponseNotFound
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_urlconf, resolve
 from django.utils.translation import get_language
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -97,10 +95,12 @@ def view_name(request):
     match = getattr(request, "resolver_match", None)
     if match is not None:
         return match.view_name or UNRESOLVED
-    # The language prefix of a path is matched against the active language: both are the key.
+    # What resolve() goes by is the key: the URLconf, the active language (a path's language prefix is
+    # matched against it) and the path.
+    key = (get_urlconf() or settings.ROOT_URLCONF, get_language(), request.path_info)
     if len(request.path_info) > REMEMBERED_PATH_LENGTH:
-        return resolved_view_name.__wrapped__(get_language(), request.path_info)
-    return resolved_view_name(get_language(), request.path_info)
+        return resolved_view_name.__wrapped__(*key)
+    return resolved_view_name(*key)
 
 
 # Paths up to this long have their view name remembered (the site's own are far shorter), so made-up
@@ -109,20 +109,14 @@ REMEMBERED_PATH_LENGTH = 300
 
 
 @functools.lru_cache(maxsize=4096)
-def resolved_view_name(language, path_info):
+def resolved_view_name(urlconf, language, path_info):
     """The view name for a path nothing resolved (pages served from the cache, answers from middleware):
     resolving took 25 us a request, as much as the rest of the request line. Kept for the paths seen
-    most lately; forgotten when the URLconf changes (tests)."""
+    most lately. (`language` is the active one, which resolve() reads itself.)"""
     try:
-        return resolve(path_info).view_name or UNRESOLVED
+        return resolve(path_info, urlconf).view_name or UNRESOLVED
     except Resolver404:
         return UNRESOLVED
-
-
-@receiver(setting_changed)
-def _forget_view_names(*, setting, **kwargs):
-    if setting == "ROOT_URLCONF":
-        resolved_view_name.cache_clear()
 
 
 def _method(method):

@@ -167,7 +167,7 @@ def test_the_plain_line_from_the_fields_is_the_formatters_line():
     assert straight == through_record
 
 
-def test_the_view_name_of_a_page_nothing_resolved_is_remembered_until_the_urlconf_changes(settings):
+def test_the_view_name_of_a_page_nothing_resolved_is_remembered_per_urlconf_language_and_path(settings):
     """Pages from the page cache skip URL resolving; the request line still names their view."""
     from tests.support.faulty_urls import BROKEN_PATH
 
