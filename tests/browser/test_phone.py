@@ -168,12 +168,15 @@ def test_larger_text_stays_on_the_next_page_without_a_cookie(site, browser, java
         page.goto(site.url("/en/faq/"))
         normal = page.evaluate(ROOT_FONT_SIZE)
         page.click(".text-size-larger")
-        assert page.url == site.url("/large-text/en/faq/")
+        # The click returns once the next page is committed, before it has a document to measure.
+        page.wait_for_url(site.url("/large-text/en/faq/"))
+        page.wait_for_load_state()
         assert page.evaluate(ROOT_FONT_SIZE) == pytest.approx(normal * 1.4)
         # The next pages, through the menu and then a link in the page, are larger too.
         page.click(".site-menu > summary")
         page.click("header .site-nav a[href$='/guide/']")
         page.wait_for_url(site.url("/large-text/en/guide/"))
+        page.wait_for_load_state()
         assert page.evaluate(ROOT_FONT_SIZE) == pytest.approx(normal * 1.4)
         page.locator("main a[href*='/guide/']").first.click()
         page.wait_for_url(re.compile(r"/large-text/en/guide/[a-z0-9-]+/"))
@@ -184,6 +187,7 @@ def test_larger_text_stays_on_the_next_page_without_a_cookie(site, browser, java
         assert context.cookies() == []
         page.click(".text-size-normal")
         page.wait_for_url(re.compile(r"^(?!.*/large-text/)"))
+        page.wait_for_load_state()
         assert "/large-text/" not in page.url
         assert page.evaluate(ROOT_FONT_SIZE) == pytest.approx(normal)
     finally:
