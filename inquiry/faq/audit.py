@@ -1,6 +1,6 @@
 """What the content audit (inquiry.law.audit) checks for the FAQ: every published article."""
 
-from inquiry.law.audit import AuditedAnswer, cited_text
+from inquiry.law.audit import AuditedAnswer, cited_text, law_wording
 
 from .models import Article
 
@@ -17,6 +17,7 @@ def published_articles(using):
             strengths=frozenset(source.strength for source in article.sources.all()),
             sources=len(article.sources.all()),
             cited_text=cited_text(article.citations.all()),
+            law_wording=law_wording(article.citations.all()),
             texts={
                 language: "\n".join(getattr(article, f"{name}_{language}") or "" for name in TEXT_FIELDS)
                 for language in ("zh_hans", "en")

@@ -1,7 +1,7 @@
 """What the content audit (inquiry.law.audit) checks for the guides: every outcome a published guide
 can reach (an outcome no answer leads to is never shown, and the flow check reports it already)."""
 
-from inquiry.law.audit import AuditedAnswer, cited_text
+from inquiry.law.audit import AuditedAnswer, cited_text, law_wording
 
 from .engine import canonical_answers
 from .models import Flow, Outcome
@@ -30,6 +30,7 @@ def reachable_outcomes(using):
             strengths=frozenset(source.strength for source in outcome.sources.all()),
             sources=len(outcome.sources.all()),
             cited_text=cited_text(outcome.citations.all()),
+            law_wording=law_wording(outcome.citations.all()),
             texts={
                 language: "\n".join(getattr(outcome, f"{name}_{language}") or "" for name in TEXT_FIELDS)
                 for language in ("zh_hans", "en")

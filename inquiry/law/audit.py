@@ -4,7 +4,9 @@ A published FAQ article, and every outcome a published guide can reach, must cit
 article or one [A]/[B] source (law, official material, state media). An answer whose sources are all
 [C] (third party) must send the reader to 12333 or the local bureau in both languages, since a third
 party may be wrong or out of date. A figure an answer gives (days, yuan, a percentage, a date) must
-come from somewhere: the answer lists a source, or a law article it cites holds that number.
+come from somewhere: the answer lists a source, or a law article it cites holds that number. An answer
+and a law article's summary say the law in the site's own plain words: a long run of a cited article's
+own Chinese wording (COPIED_RUN characters or more) is flagged; the citation links to the text itself.
 
 Apps that publish answers register a provider here (the arrows point one way: faq → law), and the
 system check below runs the audit over them: `manage.py check`.
@@ -24,6 +26,11 @@ from .models import LawArticle, Source
 UNCITED = "law.E001"
 UNHEDGED_THIRD_PARTY = "law.W001"
 UNSOURCED_FIGURE = "law.W002"
+COPIED_LAW_WORDING = "law.W003"
+
+# A run of this many characters (spaces left out) repeated from a cited law article's Chinese text is
+# the law copied, not explained; shorter runs are the law's terms (丧葬补助金和抚恤金, 缴费年限累计计算).
+COPIED_RUN = 20
 
 # What sends a reader to check a [C]-only claim, per language.
 HEDGES = {"zh_hans": ("12333", "当地"), "en": ("12333", "local")}
@@ -70,6 +77,10 @@ class AuditedAnswer:
     texts: dict  # language → everything the answer says in that language
     sources: int = 0  # how many sources it lists, of any strength
     cited_text: str = ""  # the text and summaries of the law articles it cites, both languages
+    law_wording: str = ""  # the Chinese text of the law articles it cites
+
+    def copied_law_wording(self):
+        return copied_runs(self.texts.get("zh_hans") or "", self.law_wording)
 
     @property
     def carried(self):
@@ -99,6 +110,31 @@ class AuditedAnswer:
             for language, words in HEDGES.items()
             if not any(word in (self.texts.get(language) or "") for word in words)
         ]
+
+
+def copied_runs(text, law_text, length=COPIED_RUN) -> list[str]:
+    """The runs of `length` or more characters of `text` that `law_text` holds word for word (spaces
+    and line breaks left out of both), longest first."""
+    text, law_text = re.sub(r"\s", "", text), re.sub(r"\s", "", law_text)
+    if len(text) < length or len(law_text) < length:
+        return []
+    held = {law_text[i : i + length] for i in range(len(law_text) - length + 1)}
+    runs, start = [], 0
+    while start <= len(text) - length:
+        if text[start : start + length] not in held:
+            start += 1
+            continue
+        end = start + length
+        while end < len(text) and text[end - length + 1 : end + 1] in held:
+            end += 1
+        runs.append(text[start:end])
+        start = end
+    return sorted(runs, key=len, reverse=True)
+
+
+def law_wording(law_articles) -> str:
+    """The cited law articles' own Chinese wording (what an answer must not repeat at length)."""
+    return "\n".join(article.text_zh_hans or "" for article in law_articles)
 
 
 def cited_text(law_articles) -> str:
@@ -160,6 +196,32 @@ def findings(answers) -> list[checks.CheckMessage]:
                     id=UNSOURCED_FIGURE,
                 )
             )
+        copied = answer.copied_law_wording()
+        if copied:
+            messages.append(_copied_wording(answer.name, answer.obj, copied))
+    return messages
+
+
+def _copied_wording(name, obj, runs):
+    return checks.Warning(
+        f"{name} repeats the cited law's own wording: “{runs[0]}”"
+        + (f" and {len(runs) - 1} more" if len(runs) > 1 else "")
+        + ".",
+        hint="Say it in plain words of your own (short sentences, the same facts and conditions); the "
+        "citation links to the law's text.",
+        obj=obj,
+        id=COPIED_LAW_WORDING,
+    )
+
+
+def copied_summaries(using=DEFAULT_DB_ALIAS) -> list[checks.CheckMessage]:
+    """A law article's plain-language summary that repeats the article's own wording at length."""
+    messages = []
+    summarised = LawArticle.objects.using(using).exclude(summary_zh_hans="").exclude(summary_zh_hans=None)
+    for article in summarised.select_related("law"):
+        runs = copied_runs(article.summary_zh_hans, article.text_zh_hans or "")
+        if runs:
+            messages.append(_copied_wording(f"The summary of {article}", article, runs))
     return messages
 
 
@@ -195,6 +257,6 @@ def content_audit(app_configs=None, databases=None, **kwargs):
     try:
         if not _tables_exist(using):
             return []
-        return findings(audited_answers(using))
+        return findings(audited_answers(using)) + copied_summaries(using)
     except DatabaseError:
         return []

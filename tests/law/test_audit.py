@@ -10,7 +10,15 @@ from django.utils import timezone
 
 from inquiry.faq.models import Article, Topic
 from inquiry.guide.models import Outcome
-from inquiry.law.audit import UNCITED, UNHEDGED_THIRD_PARTY, UNSOURCED_FIGURE, audited_answers, findings
+from inquiry.law.audit import (
+    COPIED_LAW_WORDING,
+    UNCITED,
+    UNHEDGED_THIRD_PARTY,
+    UNSOURCED_FIGURE,
+    audited_answers,
+    copied_summaries,
+    findings,
+)
 from inquiry.law.models import LawArticle, Source
 from tests.guide.flows import make_flow
 
@@ -43,6 +51,7 @@ def messages_about(obj):
 @pytest.mark.django_db
 def test_the_shipped_content_passes_the_audit_with_no_warning():
     assert [message.msg for message in findings(audited_answers())] == []
+    assert [message.msg for message in copied_summaries()] == []
 
 
 @pytest.mark.django_db
@@ -155,3 +164,32 @@ def test_a_date_with_nothing_behind_it_is_flagged():
     dated.citations.add(LawArticle.objects.get(law__slug="social-insurance-law", number=58))
     [message] = [m for m in findings(audited_answers()) if m.obj == dated]
     assert message.id == UNSOURCED_FIGURE and "2024年6月" in message.msg and "since 2024" in message.msg
+
+
+@pytest.mark.django_db
+def test_an_answer_that_repeats_the_cited_laws_wording_at_length_is_flagged():
+    law_article = LawArticle.objects.get(law__slug="social-insurance-law", number=58)
+    words = "".join(law_article.text_zh_hans.split())
+    run = words[3:26]  # 23 characters of the article's own text
+    copied = article("audit-copied", zh=f"法律说：{run[:10]} {run[10:]}。请打12333。")
+    copied.citations.add(law_article)
+    [message] = [m for m in findings(audited_answers()) if m.obj == copied]
+    assert message.id == COPIED_LAW_WORDING and run in message.msg
+    # The law's terms, shorter than a run, are how anyone says it.
+    terms = article("audit-terms", zh=f"{words[3:18]}，请打12333。")
+    terms.citations.add(law_article)
+    assert messages_about(terms) == []
+    # The same words with no citation of that article: nothing to compare them with.
+    uncited = article("audit-copied-elsewhere", zh=f"{run}。请打12333。")
+    uncited.citations.add(LawArticle.objects.get(law__slug="social-insurance-law", number=16))
+    assert (COPIED_LAW_WORDING, Warning) not in messages_about(uncited)
+
+
+@pytest.mark.django_db
+def test_a_summary_that_repeats_its_articles_wording_is_flagged():
+    law_article = LawArticle.objects.get(law__slug="social-insurance-law", number=16)
+    assert not [m for m in copied_summaries() if m.obj == law_article]
+    law_article.summary_zh_hans = "".join(law_article.text_zh_hans.split())[:30]
+    law_article.save()
+    [message] = [m for m in copied_summaries() if m.obj == law_article]
+    assert message.id == COPIED_LAW_WORDING and "第十六条" in message.msg
