@@ -15,6 +15,7 @@ to_tsvector('simple', …) both split them on the spaces and index them unchange
 """
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -68,7 +69,9 @@ ENGLISH_STOPWORDS = frozenset(
     )
 )
 
-_stemmer = snowballstemmer.stemmer("english")
+# A Snowball stemmer keeps the word it is working on in itself: one per thread, or two requests stemming
+# at once in a threaded server corrupt each other's word (IndexError inside the stemmer, a 500).
+_stemmers = threading.local()
 
 # Word forms the Snowball stemmer leaves apart (irregular verbs, and stems it cuts differently), for
 # the words of this subject: each stem on the left is read as the one on the right.
@@ -92,7 +95,10 @@ SAME_STEM = {
 def stem(word: str) -> str:
     """English words to their stem; numbers and words in other scripts as they are."""
     if _LATIN_WORD.fullmatch(word):
-        stemmed = _stemmer.stemWord(word)
+        stemmer = getattr(_stemmers, "english", None)
+        if stemmer is None:
+            stemmer = _stemmers.english = snowballstemmer.stemmer("english")
+        stemmed = stemmer.stemWord(word)
         return SAME_STEM.get(stemmed, stemmed)
     return word
 

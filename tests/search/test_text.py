@@ -1,6 +1,9 @@
 """Tokens for the index and the queries: Chinese bigrams and unigrams, English stems, folding."""
 
-from inquiry.search.text import MAX_QUERY_CHARS, clean_query, document_tokens, fold, query_terms
+import sys
+import threading
+
+from inquiry.search.text import MAX_QUERY_CHARS, clean_query, document_tokens, fold, query_terms, stem
 
 
 def test_chinese_runs_become_bigrams_then_unigrams():
@@ -121,3 +124,30 @@ def test_loading_the_segmenter_writes_no_file(tmp_path, monkeypatch):
     segmenter = Segmenter()
     assert segmenter.cut("查缴费记录", ["缴费", "记录"]) == ["查", "缴费", "记录"]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_english_words_stem_alike_in_threads_at_once():
+    # A threaded server stems the words of two searches at once (the editors' picks, read anew after an
+    # edit, are many words). Threads switched as often as possible: each gets the stems one thread gets.
+    words = ["unemployment", "benefits", "recognition", "transferring", "certification", "contributions"] * 40
+    expected = [stem.__wrapped__(word) for word in words]
+    got, errors = [], []
+
+    def stem_them():
+        try:
+            got.append([stem.__wrapped__(word) for word in words])
+        except Exception as error:  # noqa: BLE001 - the failure is what the test reports
+            errors.append(repr(error))
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=stem_them) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert errors == []
+    assert got == [expected] * 8
