@@ -42,6 +42,8 @@ class Hit:
     # With some of the terms: the indexed tokens of the title and of the text (with the other phrasings
     # of the question), for re-ranking the page shown (selectors.rerank).
     tokens: tuple[str, str] | None = None
+    # The questions the page answers, one per line (Document.questions), for re-ranking the first pages.
+    questions: str = ""
 
     @property
     def in_title(self):
@@ -90,7 +92,7 @@ def _law_ids():
 def _page_sql(ranked, order):
     """The ranked ids joined to their documents' text (only the rows of the page shown)."""
     return (
-        f"SELECT d.id, d.kind, d.object_id, d.title, d.body, d.url, r.tier FROM ({ranked}) AS r "
+        f"SELECT d.id, d.kind, d.object_id, d.title, d.body, d.url, r.tier, d.questions FROM ({ranked}) AS r "
         f"JOIN {DOCUMENT_TABLE} AS d ON d.id = r.id ORDER BY {order}"
     )
 
@@ -101,7 +103,7 @@ def _millionths(weight):
 
 
 def _hits(rows):
-    return [Hit(*row[:7]) for row in rows]
+    return [Hit(*row[:7], questions=row[7]) for row in rows]
 
 
 def _kept_page(scored, params, *, keep_share, limit, offset):
@@ -112,13 +114,13 @@ def _kept_page(scored, params, *, keep_share, limit, offset):
             kept AS (SELECT * FROM scored WHERE weight >= (SELECT max(weight) FROM scored) * %s),
             ranked AS (SELECT * FROM kept ORDER BY weight DESC, law, in_title, id LIMIT %s OFFSET %s)
             SELECT d.id, d.kind, d.object_id, d.title, d.body, d.url, (SELECT count(*) FROM kept),
-                   d.title_tokens, d.body_tokens
+                   d.title_tokens, d.body_tokens, d.questions
             FROM ranked AS r JOIN {DOCUMENT_TABLE} AS d ON d.id = r.id
             ORDER BY r.weight DESC, r.law, r.in_title, r.id"""
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, keep_share, limit, offset])
         rows = cursor.fetchall()
-    hits = [Hit(*row[:6], tier=None, tokens=(row[7], row[8])) for row in rows]
+    hits = [Hit(*row[:6], tier=None, tokens=(row[7], row[8]), questions=row[9]) for row in rows]
     return HitPage(total=rows[0][6] if rows else 0, hits=hits)
 
 

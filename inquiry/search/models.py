@@ -23,6 +23,9 @@ class Document(models.Model):
     body = models.TextField(_("text"), blank=True)
     url = models.CharField(_("address"), max_length=300)
     visible_from = models.DateTimeField(_("visible from"))
+    # The questions the page answers, one per line: its title and the other phrasings of its question
+    # (also asked), as written; the first pages of results are re-ranked by them (see `questions`).
+    questions = models.TextField(editable=False, default="")
     title_tokens = models.TextField(editable=False)
     body_tokens = models.TextField(editable=False)
     indexed_at = models.DateTimeField(_("indexed"), auto_now=True)

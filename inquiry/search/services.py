@@ -27,6 +27,7 @@ def _documents(provider, objects):
             body=page.body,
             url=page.url,
             visible_from=page.visible_from,
+            questions="\n".join(part for part in (page.title, page.also_asked) if part),
             title_tokens=document_tokens(page.title),
             # Other phrasings of the question are found like the page's text. (As part of the title they
             # put pages in the title tier for words their visible title lacks: 393 of 473 shown and

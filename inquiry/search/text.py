@@ -240,14 +240,15 @@ CJK_LEXICON = frozenset(
 
 # Words that carry no subject, dropped when a question is cut into words (我的社保卡丢了吗 → 社保卡 +
 # 丢了): pronouns, particles, conjunctions, modal verbs. Never dropped from inside a word of the
-# lexicon or the synonym table, which are matched first. 操作 (怎么操作, "how do I do it") and 中国 (every
-# page is about China) say nothing about which page answers.
+# lexicon or the synonym table, which are matched first. 操作 (怎么操作, "how do I do it"), 办理 (怎么办理,
+# "how do I get it done": the pages write 申请, 领, 开通 …), 最新, 具体 and 中国 (every page is about China)
+# say nothing about which page answers. (办理: 2 more shown and tuning questions in the top 3, none fewer.)
 CJK_STOPWORDS = frozenset(
     str.split(
         """了 的 地 得 吗 呢 吧 啊 呀 嘛 我 你 您 他 她 它 我们 你们 他们 自己 是 在 还 就 都 也 又 很 请 把 被
     给 要 想 能 会 该 但是 但 可是 没有 没 和 与 跟 或者 或 如果 这 那 这个 那个 这张 那张 一下 可以 需要
     应该 还是 已经 就是 有 里 里面 啥 咋 么 吗 了吗 一个 一张 现在 之后 以后 时候 能用 可以用 还能用
-    用来 用于 操作 中国 国内 我国 全国"""
+    用来 用于 操作 中国 国内 我国 全国 办理 最新 具体"""
     )
 )
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from inquiry.search.backends import Frequencies
 from inquiry.search.models import Document
+from inquiry.search.questions import features
 from inquiry.search.selectors import MIN_FINDING_IDF, idf, search, weigh
 from inquiry.search.text import fold, query_terms, stem
 from tests.support import builders
@@ -122,7 +123,8 @@ def test_with_every_word_on_one_page_only_that_page_is_shown_above_the_tail():
 def test_a_search_with_some_words_costs_a_fixed_number_of_queries():
     english_page("both", "Zorblat and quindle", "Both words.")
     english_page("rare", "About the zorblat", "Only the rare word.")
-    search(query="qzxqzv", language="en")  # the synonym table, spelling words and picks, read once
+    # The synonym table, spelling words, picks and the pages' questions, read once.
+    search(query="qzxqzv zqxqzv", language="en")
     with CaptureQueriesContext(connection) as first:
         search(query="zorblat quindle nosuchwordever", language="en")
     with CaptureQueriesContext(connection) as again:
@@ -130,6 +132,56 @@ def test_a_search_with_some_words_costs_a_fixed_number_of_queries():
     # The counts with every word, the word frequencies (kept until content changes), the page.
     assert len(first) == 3
     assert len(again) == 2
+
+
+# --- The questions pages answer ----------------------------------------------------------------------
+
+
+def test_question_features_leave_out_question_words_and_fold_what_was_typed():
+    assert features("如何办理電子社保卡呢？") == ["办理", "理电", "电子", "子社", "社保", "保卡"]
+    assert features("社保卡怎么挂失") == ["社保", "保卡", "挂失"]
+    assert features("How do I renew my cards?") == ["renew", "card", "renew card"]
+
+
+def test_a_page_whose_question_is_the_one_typed_comes_first():
+    """A question of several words re-ranks the first pages by how close it is to each page's nearest
+    question (its title, its other phrasings): the index alone puts the page with every word in its
+    title first."""
+    in_title = english_page("in-title", "Zorblat, quindle and renew: fees for the frobnitz", "A page.")
+    asked = builders.article(
+        "asked",
+        topic_=builders.topic("topic-asked"),
+        title_en="Something else",
+        short_answer_en="Zorblat and quindle: renew them here.",
+        also_asked_en="How do I renew my zorblat quindle?",
+    )
+    for number in range(3):
+        english_page(f"other-{number}", f"Other {number}", "Zorblat, quindle, renew.")
+    assert urls("How do I renew my zorblat quindle?")[:2] == [f"/en/faq/{asked.slug}/", in_title]
+    # One word is not a question: the title tier keeps its place.
+    assert urls("zorblat")[0] == in_title
+
+
+def test_paging_through_the_re_ranked_pages_shows_each_page_once():
+    pages = [
+        builders.article(
+            f"page-{number}",
+            topic_=builders.topic(f"topic-page-{number}"),
+            title_en=f"Zorblat quindle {number}",
+            short_answer_en="Zorblat and quindle; renew them.",
+            also_asked_en="Where do I renew my zorblat quindle?" if number % 3 == 0 else "",
+        )
+        for number in range(35)
+    ]
+    # The first three pages are re-ranked together; the fourth goes on in the index's order.
+    seen = []
+    for page in (1, 2, 3, 4):
+        seen += urls_on_page("Where do I renew my zorblat quindle?", page)
+    assert len(seen) == len(set(seen)) == len(pages)
+
+
+def urls_on_page(query, page, language="en"):
+    return [result.url for result in search(query=query, language=language, page=page).results]
 
 
 # --- What must match --------------------------------------------------------------------------------
