@@ -363,10 +363,11 @@ def _pages_with_some_words(index, terms, *, language, now, page, complete, poole
         )
 
     found = fetch(page)
-    if not found.hits and page > 1:  # past the end (a stale link): the last page
+    if page > 1 and not found.hits:  # past the end (a stale link): the first page says how many
         found = fetch(1)
+    if page > last_page(found.total):  # past the end: the last page (already fetched in the pool)
         page = last_page(found.total)
-        if page > 1:
+        if page > 1 and not (pooled and page <= POOL_PAGES):
             found = fetch(page)
     if found.total <= complete:
         return None

@@ -180,6 +180,17 @@ def test_paging_through_the_re_ranked_pages_shows_each_page_once():
     assert len(seen) == len(set(seen)) == len(pages)
 
 
+def test_a_page_past_the_end_of_a_re_ranked_search_shows_the_last_page():
+    both = english_page("both", "Zorblat and quindle", "Both words.")
+    rare = english_page("rare", "About the zorblat", "Only the rare word.")
+    for number in range(6):
+        english_page(f"common-{number}", f"Quindle {number}", "Only the common word.")
+    assert urls("zorblat quindle nosuchwordever") == [both, rare]
+    for page in (2, 3, 7):
+        results = search(query="zorblat quindle nosuchwordever", language="en", page=page)
+        assert results.page == 1 and [result.url for result in results.results] == [both, rare]
+
+
 def urls_on_page(query, page, language="en"):
     return [result.url for result in search(query=query, language=language, page=page).results]
 
