@@ -2,17 +2,23 @@
 phrasings of its question), from which the first pages of results are re-ranked. Existing documents
 get theirs here, from the same fields the index is written from.
 
-On SQLite, adding a column remakes the documents table, which drops the triggers that keep the
-full-text index in step: they are installed again first (every step of `install` is idempotent)."""
+On SQLite, adding this column remakes the documents table, which drops the triggers that keep the
+full-text index in step: they are installed again after it is added, and after it is removed when the
+migration is reversed (SQLite before 3.35 has no DROP COLUMN: the table is remade then too). Every step
+of `install` is idempotent."""
 
 from django.db import migrations, models
 
 
-def fill(apps, schema_editor):
+def install_index(apps, schema_editor):
     from inquiry.search.backends import index_for
 
     with schema_editor.connection.cursor() as cursor:
         index_for(schema_editor.connection).install(cursor)
+
+
+def fill(apps, schema_editor):
+    install_index(apps, schema_editor)
     Document = apps.get_model("search", "Document")
     Article = apps.get_model("faq", "Article")
     also_asked = {}
@@ -33,6 +39,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # Reversed last: the triggers again, after the column is removed.
+        migrations.RunPython(migrations.RunPython.noop, install_index, elidable=False),
         migrations.AddField(
             model_name="document",
             name="questions",
