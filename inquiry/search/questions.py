@@ -41,47 +41,53 @@ def features(text: str) -> list[str]:
 
 class QuestionWeights:
     """How many pages of each language hold each feature in their questions: the inverse frequency
-    that weighs features. Built from every page's questions (one query per content generation)."""
-
-    # Vectors of the pages' questions kept once worked out (the same pages come up again and again).
-    MAX_KEPT_LINES = 50_000
+    that weighs features. Built from every page's questions (one query per content generation), with
+    each question's features, so a search only weighs them."""
 
     def __init__(self, pages):
         # pages: (language, questions text) for every indexed page.
         self._pages, self._holding = Counter(), Counter()
-        self._lines = {}
+        self._line_features = {}  # (language, question) → its features
+        self._lines = {}  # (language, question) → its vector, once a search has needed it
         for language, questions in pages:
             self._pages[language] += 1
-            self._holding.update((language, feature) for feature in set(features(questions)))
+            held = set()
+            for line in filter(str.strip, questions.splitlines()):
+                found = self._line_features.setdefault((language, line), features(line))
+                held.update(found)
+            self._holding.update((language, feature) for feature in held)
 
     def vector(self, text, language, light=frozenset(), light_share=1.0):
         """The weighted, unit-length feature vector of one question; the features in `light` (those of
         a place name the visitor typed) weigh `light_share` of their weight."""
-        pages = self._pages[language]
-        counts = Counter(features(text))
-        vector = {
-            feature: (1 + math.log(count))
-            * math.log(1 + pages / (1 + self._holding[(language, feature)]))
-            * (light_share if feature in light else 1.0)
-            for feature, count in counts.items()
-        }
-        norm = math.sqrt(sum(value * value for value in vector.values())) or 1.0
-        return {feature: value / norm for feature, value in vector.items()}
+        return self._vector(features(text), language, light, light_share)
 
     def closeness(self, query_vector, questions, language):
         """The cosine between the query and the nearest of a page's questions (one per line): 0 to 1."""
         best = 0.0
-        for line in questions.splitlines():
-            if line.strip():
-                vector = self._line_vector(line, language)
-                best = max(best, sum(value * vector.get(feature, 0.0) for feature, value in query_vector.items()))
+        for line in filter(str.strip, questions.splitlines()):
+            vector = self._line_vector(line, language)
+            best = max(best, sum(value * vector.get(feature, 0.0) for feature, value in query_vector.items()))
         return best
 
     def _line_vector(self, line, language):
         key = (language, line)
         vector = self._lines.get(key)
         if vector is None:
-            if len(self._lines) >= self.MAX_KEPT_LINES:
-                self._lines.clear()
-            vector = self._lines[key] = self.vector(line, language)
+            found = self._line_features.get(key)
+            # A question written after these weights were built (its page edited since) is cut here.
+            vector = self._vector(features(line) if found is None else found, language)
+            if found is not None:  # kept: bounded by the questions of this content
+                self._lines[key] = vector
         return vector
+
+    def _vector(self, found, language, light=frozenset(), light_share=1.0):
+        pages = self._pages[language]
+        vector = {
+            feature: (1 + math.log(count))
+            * math.log(1 + pages / (1 + self._holding[(language, feature)]))
+            * (light_share if feature in light else 1.0)
+            for feature, count in Counter(found).items()
+        }
+        norm = math.sqrt(sum(value * value for value in vector.values())) or 1.0
+        return {feature: value / norm for feature, value in vector.items()}

@@ -10,13 +10,11 @@ drops; SQLite (the laptop default) always, in a file of its own.
 """
 
 import os
-import subprocess
-import sys
 import uuid
 
 import pytest
 
-from tests.support.paths import REPO
+from tests.support.shell import run_in_shell
 
 pytestmark = pytest.mark.slow
 
@@ -47,26 +45,7 @@ print("round trip ok")
 
 
 def run_round_trip(database_url, tmp_path):
-    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "socsec.settings",
-            "DATABASE_URL": database_url,
-            "SOCSEC_VAR_DIR": str(tmp_path),
-            "CACHE_KEY_PREFIX": f"socsec-migrations-{uuid.uuid4().hex[:8]}",
-        }
-    )
-    env.pop("REDIS_URL", None)  # a file cache in tmp_path: nothing shared to clean up
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", ROUND_TRIP],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
-    assert "round trip ok" in result.stdout
+    assert "round trip ok" in run_in_shell(ROUND_TRIP, database_url=database_url, tmp_path=tmp_path)
 
 
 def test_every_migration_reverses_on_sqlite(tmp_path):

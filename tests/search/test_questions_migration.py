@@ -2,14 +2,9 @@
 SQLite that remakes the table, which drops the full-text index's triggers. Forward and back, the index
 must still follow edits, and the existing documents get their questions. In a database of its own."""
 
-import os
-import subprocess
-import sys
-import uuid
-
 import pytest
 
-from tests.support.paths import REPO
+from tests.support.shell import run_in_shell
 
 pytestmark = pytest.mark.slow
 
@@ -58,23 +53,5 @@ print("questions migration ok")
 
 
 def test_the_questions_column_keeps_the_index_in_step_forward_and_back(tmp_path):
-    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "socsec.settings",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'questions.sqlite3'}",
-            "SOCSEC_VAR_DIR": str(tmp_path),
-            "CACHE_KEY_PREFIX": f"socsec-questions-{uuid.uuid4().hex[:8]}",
-        }
-    )
-    env.pop("REDIS_URL", None)
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", SCRIPT],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
-    assert "questions migration ok" in result.stdout
+    database_url = f"sqlite:///{tmp_path / 'questions.sqlite3'}"
+    assert "questions migration ok" in run_in_shell(SCRIPT, database_url=database_url, tmp_path=tmp_path)
