@@ -23,6 +23,21 @@ from .text import _QUESTION_WORDS, ENGLISH_STOPWORDS, _runs, fold, stem
 _LEFT_OUT = re.compile(_QUESTION_WORDS.pattern + "|[了的吗呢吧啊呀我你您]")
 
 
+# Groups of people some pages are written for (foreigners; residents of Hong Kong, Macao and Taiwan),
+# as their titles name them. Such a page answers its question for that group only, so it is a weaker
+# match for a question that names none of its groups ("退休年龄最新规定" is not asking about foreigners).
+AUDIENCES = (
+    re.compile(r"外国|外籍|老外|foreign|expat"),
+    re.compile(r"港澳台|香港|澳门|台湾|hong kong|macao|macau|taiwan"),
+)
+
+
+def audiences(text: str) -> frozenset[int]:
+    """The groups of people (indexes into AUDIENCES) that `text` names."""
+    folded = fold(text)
+    return frozenset(i for i, pattern in enumerate(AUDIENCES) if pattern.search(folded))
+
+
 def features(text: str) -> list[str]:
     """The features of one question: CJK character pairs (a lone character as itself), word stems
     and pairs of stems in a row, question words, particles and English stopwords left out."""
