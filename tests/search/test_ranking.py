@@ -276,3 +276,38 @@ def test_a_page_for_foreigners_comes_after_the_general_page_unless_the_question_
     found = urls("Can I renew my zorblat quindle?")
     assert found.index(general) < found.index(for_foreigners)
     assert urls("Can foreigners renew a zorblat quindle?")[0] == for_foreigners
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's own query for pages with some words")
+@pytest.mark.parametrize(
+    ("finds", "scored"),
+    [
+        ((True, True, False, False), (True, True, True, True)),  # several find, two looked up
+        ((True, True, True, False), (True, True, True, False)),  # several find
+        ((True, False, False, False), (True, True, True, False)),  # one finds, split by two others
+        ((True, False, False, False), (True, True, True, True)),  # one finds, three others: looked up
+        ((False, True, False, False), (True, True, False, False)),  # one finds, one other
+    ],
+)
+def test_postgres_ranks_the_pages_with_some_words_as_the_generic_query_does(finds, scored):
+    from inquiry.search.backends import Index, PostgresIndex, WeightedTerm
+
+    words = ["zorblat", "quindle", "fribble", "wuggle"]
+    for number in range(16):  # every combination of the words, in the title or the text, ties included
+        held = [word for bit, word in enumerate(words) if number >> bit & 1] or ["nothing"]
+        english_page(f"t{number}", " ".join(["Title", *held[:1]]), " ".join(["Text", *held]))
+        english_page(f"b{number}", "Title", " ".join(["Text", *held]))
+    terms = query_terms(" ".join(words))
+    index = PostgresIndex()
+    now = timezone.now()
+    for weights in ((1.5, 1.2, 0.7, 0.3), (1.0, 1.0, 0.5, 0.5)):
+        weighted = [
+            WeightedTerm(term=term, weight=weight, finds=find, scored=score)
+            for term, weight, find, score in zip(terms, weights, finds, scored, strict=True)
+        ]
+        first = Index.search_some(index, language="en", weighted=weighted, now=now, offset=0, limit=40)
+        for offset, exclude in ((0, ()), (3, ()), (7, ()), (0, tuple(hit.id for hit in first.hits[:3]))):
+            for keep_share, title_weight in ((0.0, 1.0), (0.5, 1.0), (0.5, 0.0)):
+                arguments = {"language": "en", "weighted": weighted, "now": now, "offset": offset, "limit": 5}
+                arguments.update(exclude_ids=exclude, keep_share=keep_share, title_weight=title_weight)
+                assert index.search_some(**arguments) == Index.search_some(index, **arguments)
