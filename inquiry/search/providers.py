@@ -47,6 +47,9 @@ class SearchProvider:
     prepare: Callable[[list], None] | None = None
     # model → function(instance) returning the provider's objects whose documents it changes.
     depends_on: dict = field(default_factory=dict)
+    # Optional: how many of the provider's public objects send readers to each object ({object id:
+    # count}, one query). A page many others point to answers a broader question (selectors.by_questions).
+    links_in: Callable[[], dict[int, int]] | None = None
 
 
 _providers: dict[str, SearchProvider] = {}
@@ -106,6 +109,17 @@ def _faq_pages(article):
             also_asked=getattr(article, build_localized_fieldname("also_asked", code)) or "",
         )
     )
+
+
+def _faq_links_in():
+    """How many published articles list each published article among their related questions."""
+    from django.db.models import Count
+
+    from inquiry.faq.models import Article
+
+    public = _faq_queryset()
+    links = Article.related.through.objects.filter(from_article__in=public, to_article__in=public)
+    return dict(links.values("to_article").annotate(count=Count("from_article")).values_list("to_article", "count"))
 
 
 # --- Law articles -------------------------------------------------------------------------------
@@ -208,6 +222,7 @@ def register_builtin_providers():
             model=Article,
             queryset=_faq_queryset,
             pages=_faq_pages,
+            links_in=_faq_links_in,
         )
     )
     register(

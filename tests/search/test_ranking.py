@@ -278,6 +278,28 @@ def test_a_page_for_foreigners_comes_after_the_general_page_unless_the_question_
     assert urls("Can foreigners renew a zorblat quindle?")[0] == for_foreigners
 
 
+def test_a_page_many_pages_point_to_comes_before_an_equally_close_page_none_point_to():
+    """A page many answers send readers to (listed among their related questions) answers the broad
+    question; a page about one case of it that happens to share more of the words comes after it."""
+    from inquiry.faq.models import Article
+
+    pointing = [english_page(f"other-{number}", f"Other {number}", "Zorblat, quindle, renew.") for number in range(3)]
+    one_case = english_page("one-case", "How do I renew a zorblat quindle abroad?", "Renew.")
+    broad = english_page("broad", "Renew a zorblat quindle: where to go and the fee", "Renew.")
+    asked = "How do I renew a zorblat quindle?"
+    found = urls(asked)
+    assert found.index(one_case) < found.index(broad)  # closer to what was typed; nothing points to either
+    for url in pointing:
+        Article.objects.get(slug=url.split("/")[-2]).related.add(Article.objects.get(slug="broad"))
+    found = urls(asked)
+    assert found.index(broad) < found.index(one_case)
+    # Links from pages that are not published do not count.
+    Article.objects.filter(slug__startswith="other-").update(status=Article.Status.DRAFT)
+    Article.objects.get(slug="one-case").save()  # an edit: the content generation changes
+    found = urls(asked)
+    assert found.index(one_case) < found.index(broad)
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's own query for pages with some words")
 @pytest.mark.parametrize(
     ("finds", "scored"),
