@@ -20,7 +20,7 @@ SOURCES = read_content(content_dir(law_loader.__file__), "sources")
 CANONICAL = {
     "people-daily-card-qa": "B",
     "sz12333-card-functions": "B",
-    "hrss-card-qa-2022": "B",
+    "hrss-card-qa-2022": "C",  # a third-party copy of a provincial Q&A; no official copy found
     "mohrss-loss-report": "B",
     "mohrss-cross-province-2023": "B",
     "mohrss-qa-2024-moving": "B",
