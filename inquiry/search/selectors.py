@@ -432,13 +432,20 @@ def _several_tokens(terms):
 RELAX_AT_MOST = PER_PAGE - 1
 
 
+def _says_more(query, terms):
+    """Whether what was typed says more than its one search term: 社会保障卡没了怎么办理 searches
+    社会保障卡 alone (没了 and 办理 carry no subject for the index), yet it is a question that the
+    questions pages answer can tell apart. A word typed alone (激活, activation) says no more."""
+    return len(features(query)) > len(features(terms[0].text))
+
+
 def find(terms, *, language, now, page=1, picks=(), query="") -> Found:
     """The index's results for one page: the pages with every term; when at most RELAX_AT_MOST have
     them all (and no editors' pick answers the words), those and the pages with some of them. With
-    the `query` as typed and several terms, the first POOL_PAGES pages are re-ranked together by the
-    questions their pages answer (`by_questions`)."""
+    the `query` as typed and several terms (or one term and more typed, `_says_more`), the first
+    POOL_PAGES pages are re-ranked together by the questions their pages answer (`by_questions`)."""
     index = index_for(connection)
-    pooled = bool(query) and len(terms) > 1
+    pooled = bool(query) and (len(terms) > 1 or _says_more(query, terms))
     every = _pages_with_every_word(index, terms, language=language, now=now, page=page, picks=picks, pooled=pooled)
     found = every
     if not (every.total > RELAX_AT_MOST or picks or not _several_tokens(terms)):

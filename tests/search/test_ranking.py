@@ -162,6 +162,22 @@ def test_a_page_whose_question_is_the_one_typed_comes_first():
     assert urls("zorblat")[0] == in_title
 
 
+def test_a_question_with_one_search_word_is_re_ranked_by_the_questions_pages_answer():
+    """没了 and 办理 carry no subject, so 鸸鹋没了怎么办理 searches 鸸鹋 alone; the page whose question is
+    the one typed still comes first. 鸸鹋 typed alone keeps the index's order."""
+    often = chinese_page("often", "鸸鹋、鸸鹋和鸸鹋的饲料")
+    asked = builders.article(
+        "asked-zh",
+        topic_=builders.topic("topic-asked-zh"),
+        title_zh_hans="鸸鹋丢失后的手续",
+        also_asked_zh_hans="鸸鹋没了怎么办",
+    )
+    for number in range(3):
+        chinese_page(f"filler-{number}", f"别的问题{number}")
+    assert urls("鸸鹋", "zh-hans")[0] == often
+    assert urls("鸸鹋没了怎么办理", "zh-hans")[0] == f"/zh-hans/faq/{asked.slug}/"
+
+
 def test_paging_through_the_re_ranked_pages_shows_each_page_once():
     pages = [
         builders.article(
