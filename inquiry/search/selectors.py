@@ -477,8 +477,9 @@ QUESTION_SHARE = 0.7
 # (Shown and tuning questions in the top 3: 423 of 473 at 1, 425 at 0.85, 426 at 0.7 and at 0.5.)
 AUDIENCE_SHARE = 0.7
 # A page that many other pages send readers to (an FAQ article listed among many articles' related
-# questions) answers a broader question than one no page points to: "社会保障卡没了怎么办理" wants the
-# page on losing a card, not one on lending it that shares more of its characters. It adds up to
+# questions) answers a broader question than one no page points to: "交满多久可以领失业金" wants the
+# page on claiming unemployment benefit (22 pages link to it), not the one for flexible workers (none)
+# that shares more of its characters. It adds up to
 # LINKS_SHARE, by the logarithm of its links against the most linked page's. (Shown and tuning
 # questions in the top 3: 426 of 473 at 0, 431 at 0.05, 433 at 0.1 and 0.15, 434 at 0.2, 431 at 0.3,
 # 424 at 0.4.)
