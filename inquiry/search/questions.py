@@ -16,6 +16,7 @@ frequency among every page's questions in that language, so a pair on every page
 import math
 import re
 from collections import Counter
+from functools import lru_cache
 
 from .text import _QUESTION_WORDS, ENGLISH_STOPWORDS, _runs, fold, stem
 
@@ -32,8 +33,10 @@ AUDIENCES = (
 )
 
 
+@lru_cache(maxsize=4096)
 def audiences(text: str) -> frozenset[int]:
-    """The groups of people (indexes into AUDIENCES) that `text` names."""
+    """The groups of people (indexes into AUDIENCES) that `text` names. Kept per text: the re-ranking
+    asks it of the same pages' titles search after search."""
     folded = fold(text)
     return frozenset(i for i, pattern in enumerate(AUDIENCES) if pattern.search(folded))
 

@@ -479,10 +479,9 @@ AUDIENCE_SHARE = 0.7
 # A page that many other pages send readers to (an FAQ article listed among many articles' related
 # questions) answers a broader question than one no page points to: "交满多久可以领失业金" wants the
 # page on claiming unemployment benefit (22 pages link to it), not the one for flexible workers (none)
-# that shares more of its characters. It adds up to
-# LINKS_SHARE, by the logarithm of its links against the most linked page's. (Shown and tuning
-# questions in the top 3: 426 of 473 at 0, 431 at 0.05, 433 at 0.1 and 0.15, 434 at 0.2, 431 at 0.3,
-# 424 at 0.4.)
+# that shares more of its characters. It adds up to LINKS_SHARE, by the logarithm of its links against
+# the most linked page's. (Shown and tuning questions in the top 3: 426 of 473 at 0, 431 at 0.05, 433
+# at 0.1 and 0.15, 434 at 0.2, 431 at 0.3, 424 at 0.4.)
 LINKS_SHARE = 0.15
 
 _question_weights = _PerGeneration(lambda: QuestionWeights(Document.objects.values_list("language", "questions")))
@@ -522,13 +521,13 @@ def _pool(number, pinned):
     return 0, POOL_PAGES * PER_PAGE - pinned
 
 
-def by_questions(hits, vector, language, weights, typed=frozenset(), links=None):
+def by_questions(hits, vector, language, weights, typed, links):
     """`hits` in the order of QUESTION_SHARE × the closeness of the query (its `vector`) to the
     nearest question each page answers, plus the rest × their place in the index's order (1 for the
     first, down to 0); `weights`: the QuestionWeights of this content. A page whose title names a
     group of people (`questions.AUDIENCES`) that the query does not (`typed`: those it names) counts
-    AUDIENCE_SHARE of its closeness. With `links` (LinksIn), a page adds LINKS_SHARE × its share of
-    the links to pages."""
+    AUDIENCE_SHARE of its closeness. A page adds LINKS_SHARE × its share of the links to pages
+    (`links`, a LinksIn)."""
     if len(hits) < 2:
         return list(hits)
     count = len(hits)
@@ -538,11 +537,8 @@ def by_questions(hits, vector, language, weights, typed=frozenset(), links=None)
         meant = audiences(hit.title)
         return found * AUDIENCE_SHARE if meant and not meant & typed else found
 
-    def linked(hit):
-        return LINKS_SHARE * links.share(hit) if links else 0.0
-
     scores = [
-        QUESTION_SHARE * closeness(hit) + (1 - QUESTION_SHARE) * (1 - i / count) + linked(hit)
+        QUESTION_SHARE * closeness(hit) + (1 - QUESTION_SHARE) * (1 - i / count) + LINKS_SHARE * links.share(hit)
         for i, hit in enumerate(hits)
     ]
     return [hits[i] for i in sorted(range(count), key=lambda i: (-scores[i], i))]
