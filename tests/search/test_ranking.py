@@ -357,3 +357,33 @@ def test_each_database_ranks_the_pages_with_some_words_as_the_generic_query_does
                 arguments = {"language": "en", "weighted": weighted, "now": now, "offset": offset, "limit": 5}
                 arguments.update(exclude_ids=exclude, keep_share=keep_share, title_weight=title_weight)
                 assert index.search_some(**arguments) == Index.search_some(index, **arguments)
+
+
+@pytest.mark.parametrize(
+    ("rare_in_title", "rare_weight", "kept"),
+    [
+        (True, 2.0, ["rare"]),  # the best page scores 4.0: the others cannot reach 2.0, and are not read
+        (False, 2.0, ["rare", "common"]),  # 2.0: the page with both common words in its title scores 1.6
+        (False, 1.2, ["common", "rare"]),  # the page with only common words is the best
+    ],
+)
+def test_pages_with_only_the_commonest_words_are_read_when_they_could_be_kept(rare_in_title, rare_weight, kept):
+    """The summed query first reads the common words on the pages holding a rarer one; the pages
+    holding only common words are read too when one of them could score the share kept of the best
+    page found first. Each page is counted once, with all its words."""
+    from inquiry.search.backends import Index, WeightedTerm, _weak_finders, index_for
+
+    english_page("rare", "Zorblat" if rare_in_title else "Title", "Text zorblat")
+    english_page("common", "Quindle fribble", "Text quindle fribble")
+    english_page("one-common", "Title", "Text quindle")
+    terms = query_terms("zorblat quindle fribble")
+    weighted = [
+        WeightedTerm(term=term, weight=weight, finds=True)
+        for term, weight in zip(terms, (rare_weight, 0.4, 0.4), strict=True)
+    ]
+    assert [item.term.text for item in _weak_finders(weighted, 0.5, 1.0)[0]] == ["quindle", "fribble"]
+    arguments = {"language": "en", "weighted": weighted, "now": timezone.now(), "offset": 0, "limit": 10}
+    arguments.update(keep_share=0.5, title_weight=1.0)
+    found = index_for(connection).search_some(**arguments)
+    assert found == Index.search_some(index_for(connection), **arguments)
+    assert [hit.url.split("/")[-2] for hit in found.hits] == kept
