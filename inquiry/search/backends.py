@@ -277,9 +277,10 @@ class Index:
         """
         finders = [item for item in weighted if item.finds]
         weak, most_of_rest = _weak_finders(weighted, keep_share, title_weight)
-        strong = self.any_of([item.term for item in finders if all(item is not other for other in weak)])
+        is_weak = {id(item) for item in weak}
+        strong = self.any_of([item.term for item in finders if id(item) not in is_weak])
         # Pages holding none of the strong words are read only when one of them could be kept.
-        could_keep = f"(SELECT coalesce(max(weight), 0) FROM scored_first) * %s <= {most_of_rest + 1}"
+        could_keep = f"(SELECT weight FROM best_first) * %s <= {most_of_rest + 1}"
         step = len(finders) + 1
         first, first_params, rest, rest_params, lookups, lookup_params = [], [], [], [], [], []
         for item in weighted:
@@ -290,7 +291,7 @@ class Index:
                 # The visible matches in the title are matches too: every page summed is a candidate.
                 for in_title, value in ((False, weight * step), (True, title * step + 1)):
                     parts = [(first, first_params, expression, "", [])]
-                    if any(item is other for other in weak):
+                    if id(item) in is_weak:
                         # A weak word's matches in the text are split by the strong words; its (fewer)
                         # matches in the title are read in both parts, for the pages each part holds.
                         only = (self.but_not(expression, strong), f" WHERE {could_keep}", [keep_share])
@@ -321,17 +322,19 @@ class Index:
                        CASE WHEN c.id IN ({law}) THEN 1 ELSE 0 END AS law,
                        CASE WHEN c.value %% {step} = 0 THEN 1 ELSE 0 END AS in_title
                 FROM (SELECT id, CAST(sum(value) AS bigint) AS value FROM {{matches}} GROUP BY id{having}) AS c"""
-        sql = f"""WITH {self.MATCHES.format(name="matches_first", union=" UNION ALL ".join(first))},
-            scored_first AS MATERIALIZED ({score.format(matches="matches_first")})"""
         params = [*first_params, *lookup_params, *law_params]
-        if rest:
-            sql += f""",
+        if not rest:
+            sql = f"""WITH {self.MATCHES.format(name="matches_first", union=" UNION ALL ".join(first))},
+                scored AS MATERIALIZED ({score.format(matches="matches_first")})"""
+            return _kept_page(sql, params, keep_share=keep_share, limit=limit, offset=offset)
+        # The best page of the first part is worked out once, for every arm of the second.
+        sql = f"""WITH {self.MATCHES.format(name="matches_first", union=" UNION ALL ".join(first))},
+            scored_first AS MATERIALIZED ({score.format(matches="matches_first")}),
+            best_first AS MATERIALIZED (SELECT coalesce(max(weight), 0) AS weight FROM scored_first),
             {self.MATCHES.format(name="matches_rest", union=" UNION ALL ".join(rest))},
             scored AS MATERIALIZED (
                 SELECT * FROM scored_first UNION ALL {score.format(matches="matches_rest")})"""
-            params += [*rest_params, *lookup_params, *law_params]
-        else:
-            sql += ", scored AS MATERIALIZED (SELECT * FROM scored_first)"
+        params += [*rest_params, *lookup_params, *law_params]
         return _kept_page(sql, params, keep_share=keep_share, limit=limit, offset=offset)
 
 
