@@ -426,10 +426,14 @@ def _several_tokens(terms):
     return sum(len(term.tokens) for term in terms) > 1
 
 
-# Pages with some of the words join those with every word when fewer than this many hold them all
-# (less than a page): a few pages holding every word by chance (失业 要 满足 条件 领 失业金) need not be
-# the answer. (Shown and tuning questions in the top 3: 421 of 473 at 2, 424 at 9 and at 15, 425 at 30.)
-RELAX_AT_MOST = PER_PAGE - 1
+# Pages with some of the words join those with every word when these do not fill the pages re-ranked
+# by the questions they answer (POOL_PAGES): a few pages holding every word by chance (失业 要 满足 条件
+# 领 失业金) need not be the answer, and a page missing one word of a long question may be ("How does
+# China's medical insurance system for employees work?": 11 pages hold every word, none the answer,
+# which does not say "system"). (Shown and tuning questions in the top 3: 421 of 473
+# at 2, 424 at 9 and at 15 on earlier content; 431 at 9 and 433 at 29 on that of 2026-12-07, none lost.)
+POOL_PAGES = 3
+RELAX_AT_MOST = POOL_PAGES * PER_PAGE - 1
 
 
 def _says_more(query, terms):
@@ -471,7 +475,6 @@ def find(terms, *, language, now, page=1, picks=(), query="") -> Found:
 # (POOL_PAGES of them, re-ranked together so that paging through them shows each page once) are
 # ordered by how close the query is to each page's nearest question (see `questions`), QUESTION_SHARE,
 # and by the index's own order, the rest.
-POOL_PAGES = 3
 QUESTION_SHARE = 0.7
 # A page for foreigners, say, ranks below the general page for a question that does not name them.
 # (Shown and tuning questions in the top 3: 423 of 473 at 1, 425 at 0.85, 426 at 0.7 and at 0.5.)

@@ -55,6 +55,23 @@ def test_a_place_name_weighs_little_and_makes_no_page_a_result():
 # --- Relaxed ranking, on the real database ---------------------------------------------------------
 
 
+def test_pages_with_some_words_join_when_those_with_every_word_do_not_fill_the_re_ranked_pages():
+    # Twelve pages hold both words by chance: more than a page of results, fewer than the three pages
+    # re-ranked by questions (RELAX_AT_MOST). The page that has the rarer word alone still joins them.
+    both = [english_page(f"both-{n}", f"Zorblat and quindle {n}", "Both words.") for n in range(12)]
+    alone = english_page("alone", "How does the zorblat work?", "The rarer word only.")
+    for n in range(8):
+        english_page(f"common-{n}", f"Quindle {n}", "Only the commoner word.")
+    for n in range(15):
+        english_page(f"other-{n}", f"Something else {n}", "Neither word.")
+    results = search(query="zorblat quindle", language="en")
+    assert results.relaxed and (results.complete, results.partial) == (12, 1)
+    found = [
+        result.url for page in (1, 2) for result in search(query="zorblat quindle", language="en", page=page).results
+    ]
+    assert set(found) == {*both, alone}
+
+
 def test_the_rarer_words_decide_the_order_and_the_tail_is_cut():
     both = english_page("both", "Zorblat and quindle", "Both words.")
     rare = english_page("rare", "About the zorblat", "Only the rare word.")
