@@ -430,8 +430,8 @@ def _several_tokens(terms):
 # by the questions they answer (POOL_PAGES): a few pages holding every word by chance (失业 要 满足 条件
 # 领 失业金) need not be the answer, and a page missing one word of a long question may be ("How does
 # China's medical insurance system for employees work?": 11 pages hold every word, none the answer,
-# which does not say "system"). (Shown and tuning questions in the top 3: 421 of 473
-# at 2, 424 at 9 and at 15 on earlier content; 431 at 9 and 433 at 29 on that of 2026-12-07, none lost.)
+# which does not say "system"). (Shown and tuning questions in the top 3: 421 of 473 at 2, 424 at 9 and
+# at 15 on earlier content; 431 at 9 and 433 at 29, none lost, on the 532 articles of 2026-12-07.)
 POOL_PAGES = 3
 RELAX_AT_MOST = POOL_PAGES * PER_PAGE - 1
 
