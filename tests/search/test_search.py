@@ -449,7 +449,7 @@ def test_mixed_chinese_and_english_words_in_one_query():
     if found.relaxed:  # fewer than the re-ranked pages hold both words: pages with one of them join them
         assert found.complete == len(both) <= RELAX_AT_MOST
         assert set(results) <= pages_containing("封存", "en") | pages_containing("sealed", "en")
-    else:  # an editors' pick answers the words, or a page's worth of pages hold them all
+    else:  # an editors' pick answers the words, or enough pages hold them all to fill the re-ranked pages
         assert {result.url for result in found.results if not result.recommended} <= both
 
 
